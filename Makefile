@@ -1,0 +1,53 @@
+# The two commands of the README:
+#   make book   set up .venv, build the HTML book into _build/html
+#   make test   set up .venv, run the unit tests and nbval, build with -W, check the HTML in Chromium
+# and the maintainers' helpers:
+#   make lab         open the book in JupyterLab with the project's kernel
+#   make notebooks   re-execute every notebook in book/ in place (refresh stored outputs)
+#   make bench       print the benchmark tables
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+JOBS   ?= 2
+NOTEBOOKS := $(sort $(wildcard book/*.ipynb))
+
+.PHONY: book test unit nbval build-strict browser-setup browser lab notebooks bench clean
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . -W -n --keep-going
+	@echo "The book is ready: open file://$(CURDIR)/_build/html/index.html"
+
+test: $(STAMP) browser-setup
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile tests/unit book --nbval --nbval-current-env \
+		--nbval-sanitize-with tests/nbval_sanitize.cfg
+	$(BIN)/jupyter-book build . -W -n --keep-going
+	$(BIN)/python -m pytest tests/browser
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+# Chromium comes from Debian's package; install it where we are root, else the browser test
+# skips with a message (never when CI is set).
+browser-setup:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; \
+	  else echo "chromium not installed and not root: the browser test will skip (apt-get install chromium to enable it)"; fi; }
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab book/
+
+notebooks: $(STAMP)
+	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
+
+bench: $(STAMP)
+	$(BIN)/python bench/book.py
+
+clean:
+	rm -rf _build

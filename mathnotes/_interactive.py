@@ -1,0 +1,155 @@
+"""Interactive figures: live sliders in JupyterLab, a static picture in the HTML book.
+
+A static HTML page has no Python kernel, so a widget there would be an empty
+box or a dead control. :func:`interactive_figure` returns a widget whose
+display bundle carries, next to the live widget, an HTML picture of the
+default state with a sentence saying where the live version runs. JupyterLab
+shows the widget; the book (configured to skip the widget view) shows the
+picture.
+"""
+
+import base64
+import html
+import io
+
+import ipywidgets
+import matplotlib.pyplot as plt
+
+STATIC_NOTE = (
+    "Static picture of the default state. Open this chapter in JupyterLab "
+    "(see the introduction) to move the sliders."
+)
+
+
+def figure_to_png(fig, *, dpi=100):
+    """Render a Matplotlib figure to PNG bytes and close it.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure to render.
+    dpi : int, optional
+        Resolution of the picture.
+
+    Returns
+    -------
+    bytes
+        The PNG file.
+    """
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+class LiveFigure(ipywidgets.VBox):
+    """Sliders and the picture they redraw, with a static fallback for the book.
+
+    Build it with :func:`interactive_figure`. The live picture is an
+    ``ipywidgets.Image`` holding a PNG: redrawing sends no output messages,
+    so the cell's stored output is the same on every run.
+    """
+
+    def __init__(self, draw, *, alt, caption=None, **sliders):
+        if not callable(draw):
+            raise TypeError(
+                f"draw must be a function returning a Matplotlib figure, got {type(draw).__name__}"
+            )
+        if not isinstance(alt, str) or not alt.strip():
+            raise ValueError("alt must be a non-empty text describing the default picture")
+        if not sliders:
+            raise ValueError("give at least one slider, e.g. slope=(-2.0, 2.0, 0.1)")
+        self._draw = draw
+        self.alt = alt
+        self.caption = caption
+        self.controls = {name: _control(name, abbrev) for name, abbrev in sliders.items()}
+        self.defaults = self.values()
+        self.static_png = self._render(self.defaults)
+        self.image = ipywidgets.Image(value=self.static_png, format="png")
+        for control in self.controls.values():
+            control.observe(self._redraw, names="value")
+        super().__init__(children=[*self.controls.values(), self.image])
+
+    def values(self):
+        """The current value of every control, by argument name."""
+        return {name: control.value for name, control in self.controls.items()}
+
+    def _render(self, values):
+        fig = self._draw(**values)
+        if not isinstance(fig, plt.Figure):
+            raise TypeError(
+                f"draw must return a matplotlib.figure.Figure, got {type(fig).__name__}; "
+                "end it with `return fig`"
+            )
+        return figure_to_png(fig)
+
+    def _redraw(self, change=None):
+        self.image.value = self._render(self.values())
+
+    def static_html(self):
+        """The HTML shown where no kernel runs: picture, caption and note."""
+        data = base64.b64encode(self.static_png).decode("ascii")
+        caption = f"{html.escape(self.caption)} " if self.caption else ""
+        return (
+            '<figure class="mathnotes-static-widget">'
+            f'<img src="data:image/png;base64,{data}" alt="{html.escape(self.alt)}"/>'
+            f"<figcaption>{caption}<em>{html.escape(STATIC_NOTE)}</em></figcaption>"
+            "</figure>"
+        )
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = super()._repr_mimebundle_(**kwargs) or {}
+        bundle["text/html"] = self.static_html()
+        bundle["text/plain"] = f"LiveFigure: {self.alt}"
+        return bundle
+
+
+def _control(name, abbrev):
+    """An ipywidgets control from a widget or an ``interact``-style abbreviation."""
+    control = ipywidgets.interactive.widget_from_abbrev(abbrev)
+    if control is None or not hasattr(control, "value"):
+        raise ValueError(
+            f"cannot make a control for {name}={abbrev!r}: give a widget or (min, max, step)"
+        )
+    if not control.description:
+        control.description = name
+    return control
+
+
+def interactive_figure(draw, *, alt, caption=None, **sliders):
+    """Sliders that redraw a Matplotlib figure, with a static picture for the book.
+
+    Parameters
+    ----------
+    draw : callable
+        ``draw(**values)`` builds and returns a ``matplotlib.figure.Figure`` for
+        the slider values. It is called once for the default values to make
+        the static picture, and again every time a slider moves.
+    alt : str
+        Alt text of the static picture: what the default state shows.
+    caption : str, optional
+        A sentence shown under the static picture.
+    **sliders
+        One ipywidgets control or abbreviation per argument of ``draw``, as
+        for :func:`ipywidgets.interact`: ``(min, max, step)`` gives a slider
+        starting in the middle; a ``FloatSlider(value=...)`` sets the start.
+
+    Returns
+    -------
+    LiveFigure
+        Display it as the last expression of a cell.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import ipywidgets as w
+    >>> def draw(slope):
+    ...     fig, ax = plt.subplots()
+    ...     ax.plot([0, 1], [0, slope])
+    ...     return fig
+    >>> live = interactive_figure(draw, alt="A line of slope 1.",
+    ...                           slope=w.FloatSlider(value=1.0, min=-2, max=2))
+    >>> live.defaults
+    {'slope': 1.0}
+    """
+    return LiveFigure(draw, alt=alt, caption=caption, **sliders)
