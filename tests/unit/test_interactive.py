@@ -1,0 +1,89 @@
+"""mathnotes.interactive_figure: live sliders, a static picture for the book."""
+
+import ipywidgets
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+
+import mathnotes as mn  # noqa: E402
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def draw_line(slope):
+    fig, ax = plt.subplots(figsize=(2, 2))
+    ax.plot([0, 1], [0, slope])
+    return fig
+
+
+def make(**kwargs):
+    options = dict(alt="A line of slope 1.", slope=ipywidgets.FloatSlider(value=1.0, min=-2, max=2))
+    options.update(kwargs)
+    return mn.interactive_figure(draw_line, **options)
+
+
+def test_defaults_come_from_the_controls():
+    assert make().defaults == {"slope": 1.0}
+
+
+def test_abbreviation_starts_in_the_middle():
+    live = make(slope=(0.0, 4.0, 0.5))
+    assert live.defaults == {"slope": 2.0}
+    assert live.controls["slope"].description == "slope"
+
+
+def test_bundle_has_widget_and_static_fallback():
+    bundle = make(caption="Move it.")._repr_mimebundle_()
+    assert WIDGET_VIEW in bundle
+    html = bundle["text/html"]
+    assert html.startswith('<figure class="mathnotes-static-widget">')
+    assert 'alt="A line of slope 1."' in html
+    assert "data:image/png;base64," in html
+    assert "Move it." in html and "JupyterLab" in html
+    assert bundle["text/plain"] == "LiveFigure: A line of slope 1."
+
+
+def test_static_picture_is_the_same_on_every_run():
+    assert make().static_html() == make().static_html()
+
+
+def test_moving_a_slider_redraws_the_picture():
+    live = make()
+    before = live.image.value
+    live.controls["slope"].value = -1.5
+    assert live.image.value != before
+    assert live.static_png == before  # the book's picture stays the default state
+
+
+def test_no_figure_is_left_open():
+    plt.close("all")
+    live = make()
+    live.controls["slope"].value = 0.5
+    assert plt.get_fignums() == []
+
+
+def test_alt_text_is_required():
+    with pytest.raises(ValueError, match="alt"):
+        make(alt=" ")
+
+
+def test_draw_must_return_a_figure():
+    with pytest.raises(TypeError, match="return fig"):
+        mn.interactive_figure(lambda slope: None, alt="x", slope=(0.0, 1.0, 0.1))
+
+
+def test_draw_must_be_callable():
+    with pytest.raises(TypeError, match="draw must be a function"):
+        mn.interactive_figure("plot", alt="x", slope=(0.0, 1.0, 0.1))
+
+
+def test_unusable_slider_is_named():
+    with pytest.raises(ValueError, match="slope"):
+        make(slope=object())
+
+
+def test_at_least_one_slider():
+    with pytest.raises(ValueError, match="slider"):
+        mn.interactive_figure(draw_line, alt="x")

@@ -1,0 +1,78 @@
+"""House rules every stored notebook keeps (CONTRIBUTING.md).
+
+nbval checks that stored outputs match a fresh run; these tests check what nbval
+cannot: that the outputs come from one clean top-to-bottom run, that no error or
+warning was stored, that every figure has alt text, and that each chapter has
+its learning goals, exercises with solutions, and a pitfalls section.
+"""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+BOOK = Path(__file__).resolve().parents[2] / "book"
+TOC = (BOOK.parent / "_toc.yml").read_text(encoding="utf-8")
+NOTEBOOKS = sorted(BOOK.glob("*.ipynb"))
+CHAPTERS = [p for p in NOTEBOOKS if p.name.startswith("ch")]
+
+
+def load(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def code_cells(nb):
+    return [c for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def markdown(nb):
+    return "\n\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_listed_in_the_table_of_contents(path):
+    assert f"file: book/{path.stem}\n" in TOC
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_outputs_come_from_one_clean_run(path):
+    nb = load(path)
+    counts = [c["execution_count"] for c in code_cells(nb) if "".join(c["source"]).strip()]
+    assert counts == list(range(1, len(counts) + 1)), (
+        f"{path.name}: execution counts {counts} are not 1..n: run `make notebooks`"
+    )
+    assert "widgets" not in nb["metadata"], f"{path.name} stores widget state"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_error_or_warning_is_stored(path):
+    for index, cell in enumerate(load(path)["cells"]):
+        for output in cell.get("outputs", []):
+            assert output["output_type"] != "error", f"{path.name} cell {index} stores an error"
+            if output["output_type"] == "stream":
+                assert output["name"] == "stdout", (
+                    f"{path.name} cell {index} writes to stderr: {''.join(output['text'])[:200]}"
+                )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_figure_has_alt_text(path):
+    for index, cell in enumerate(code_cells(load(path))):
+        has_image = any("image/png" in o.get("data", {}) for o in cell["outputs"])
+        alt = cell["metadata"].get("mystnb", {}).get("image", {}).get("alt", "")
+        assert not has_image or alt.strip(), (
+            f"{path.name}: code cell {index} shows a figure without alt text "
+            '(cell metadata {"mystnb": {"image": {"alt": ...}}})'
+        )
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_chapter_has_goals_exercises_solutions_and_pitfalls(path):
+    text = markdown(load(path))
+    assert "Learning goals" in text, f"{path.name} has no learning goals"
+    exercises = re.findall(r"[:`]{3,}\{exercise(?:-start)?\}", text)
+    solutions = re.findall(r"[:`]{3,}\{solution(?:-start)?\}", text)
+    assert len(exercises) >= 4, f"{path.name} has {len(exercises)} exercises, fewer than four"
+    assert len(solutions) >= len(exercises), f"{path.name}: an exercise has no solution"
+    assert re.search(r"^#+ .*Pitfalls", text, re.MULTILINE), f"{path.name} has no Pitfalls section"
