@@ -47,7 +47,7 @@ notebooks: $(STAMP)
 	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
 
 bench: $(STAMP)
-	$(BIN)/python bench/book.py
+	for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf _build
