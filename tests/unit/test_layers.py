@@ -1,0 +1,325 @@
+"""Behaviour of the hand-written layers and losses in mathnotes/_layers.py.
+
+The gradients are compared with central differences computed here (not with
+mathnotes' own checker), so these tests do not depend on other modules.
+"""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.patches import Rectangle  # noqa: E402
+
+import mathnotes as mn  # noqa: E402
+
+
+def central_gradient(f, x, eps=1e-6):
+    """Gradient of the scalar f at x by central differences (x not modified)."""
+    x = np.array(x, dtype=np.float64)
+    grad = np.zeros_like(x)
+    for index in np.ndindex(x.shape):
+        step = np.zeros_like(x)
+        step[index] = eps
+        grad[index] = (f(x + step) - f(x - step)) / (2 * eps)
+    return grad
+
+
+@pytest.fixture
+def batch():
+    rng = np.random.default_rng(3)
+    return rng.standard_normal((4, 3)), rng.standard_normal((4, 2))
+
+
+# --- Linear -----------------------------------------------------------------
+
+
+def test_linear_shapes_and_init_are_seeded():
+    a, b = mn.Linear(3, 2, rng=7), mn.Linear(3, 2, rng=7)
+    assert a.W.shape == (3, 2) and a.b.shape == (2,)
+    assert a.W.dtype == np.float64
+    np.testing.assert_array_equal(a.W, b.W)
+    assert not np.array_equal(a.W, mn.Linear(3, 2, rng=8).W)
+    assert (a.n_in, a.n_out) == (3, 2)
+    assert repr(a) == "Linear(n_in=3, n_out=2)"
+
+
+def test_linear_forward_is_affine(batch):
+    X, _ = batch
+    layer = mn.Linear(3, 2, rng=1)
+    layer.b = np.array([0.5, -1.0])
+    np.testing.assert_allclose(layer.forward(X), X @ layer.W + layer.b)
+
+
+def test_linear_worked_example():
+    layer = mn.Linear.from_weights([[0.5, -1.0], [1.5, 0.0]], [0.1, 0.2])
+    np.testing.assert_allclose(layer.forward([[1.0, 2.0]]), [[3.6, -0.8]])
+    np.testing.assert_allclose(layer.backward([[1.0, 2.0]]), [[-1.5, 1.5]])
+    np.testing.assert_allclose(layer.dW, [[1.0, 2.0], [2.0, 4.0]])
+    np.testing.assert_allclose(layer.db, [1.0, 2.0])
+
+
+def test_linear_backward_matches_numerical_gradients(batch):
+    X, dY = batch
+    layer = mn.Linear(3, 2, rng=2)
+    layer.b = np.array([0.3, -0.2])
+    W, b = layer.W.copy(), layer.b.copy()
+    layer.forward(X)
+    dX = layer.backward(dY)
+
+    def loss_of_X(X_):
+        return np.sum(dY * (X_ @ W + b))
+
+    def loss_of_W(W_):
+        return np.sum(dY * (X @ W_ + b))
+
+    def loss_of_b(b_):
+        return np.sum(dY * (X @ W + b_))
+
+    np.testing.assert_allclose(dX, central_gradient(loss_of_X, X), atol=1e-8)
+    np.testing.assert_allclose(layer.dW, central_gradient(loss_of_W, W), atol=1e-8)
+    np.testing.assert_allclose(layer.db, central_gradient(loss_of_b, b), atol=1e-8)
+    assert layer.dW.shape == W.shape and layer.db.shape == b.shape and dX.shape == X.shape
+
+
+def test_linear_update_steps_against_gradient(batch):
+    X, dY = batch
+    layer = mn.Linear(3, 2, rng=4)
+    W, b = layer.W.copy(), layer.b.copy()
+    layer.forward(X)
+    layer.backward(dY)
+    layer.update(0.1)
+    np.testing.assert_allclose(layer.W, W - 0.1 * layer.dW)
+    np.testing.assert_allclose(layer.b, b - 0.1 * layer.db)
+    assert set(layer.parameters()) == set(layer.gradients()) == {"W", "b"}
+
+
+def test_linear_does_not_modify_inputs(batch):
+    X, dY = batch
+    X0, dY0 = X.copy(), dY.copy()
+    W = np.ones((3, 2))
+    layer = mn.Linear.from_weights(W)
+    layer.forward(X)
+    layer.backward(dY)
+    layer.update(0.5)
+    np.testing.assert_array_equal(X, X0)
+    np.testing.assert_array_equal(dY, dY0)
+    np.testing.assert_array_equal(W, np.ones((3, 2)))
+
+
+def test_linear_accepts_integers():
+    layer = mn.Linear.from_weights([[1, 2], [3, 4]], [1, 1])
+    out = layer.forward([[1, 1]])
+    assert out.dtype == np.float64
+    np.testing.assert_array_equal(out, [[5.0, 7.0]])
+
+
+@pytest.mark.parametrize(
+    "X, match",
+    [
+        (np.ones(3), r"reshape\(1, -1\)"),
+        (np.ones((2, 4)), "expects 3"),
+        (np.array([[1.0, np.nan, 0.0]]), "NaN"),
+        ("abc", "2-d array"),
+    ],
+)
+def test_linear_forward_rejects_bad_input(X, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        mn.Linear(3, 2).forward(X)
+
+
+def test_linear_backward_errors(batch):
+    X, dY = batch
+    layer = mn.Linear(3, 2)
+    with pytest.raises(RuntimeError, match="forward"):
+        layer.backward(dY)
+    with pytest.raises(RuntimeError, match="backward"):
+        layer.update(0.1)
+    layer.forward(X)
+    with pytest.raises(ValueError, match="expects 2"):
+        layer.backward(np.ones((4, 3)))
+    with pytest.raises(ValueError, match="rows"):
+        layer.backward(np.ones((5, 2)))
+
+
+@pytest.mark.parametrize("lr", [0, -0.1, np.inf, "0.1", True])
+def test_linear_update_rejects_bad_learning_rate(batch, lr):
+    X, dY = batch
+    layer = mn.Linear(3, 2)
+    layer.forward(X)
+    layer.backward(dY)
+    with pytest.raises((ValueError, TypeError), match="learning rate"):
+        layer.update(lr)
+
+
+@pytest.mark.parametrize(
+    "args, kwargs",
+    [((0, 2), {}), ((3, 2.5), {}), ((3, 2), {"scale": -1.0})],
+)
+def test_linear_constructor_rejects_bad_arguments(args, kwargs):
+    with pytest.raises(ValueError):
+        mn.Linear(*args, **kwargs)
+
+
+def test_from_weights_rejects_bad_shapes():
+    with pytest.raises(ValueError, match="2-d"):
+        mn.Linear.from_weights(np.ones(3))
+    with pytest.raises(ValueError, match=r"shape \(n_out,\)"):
+        mn.Linear.from_weights(np.ones((3, 2)), np.ones((2, 1)))
+
+
+# --- ReLU and Sequential ----------------------------------------------------
+
+
+def test_relu_forward_backward():
+    relu = mn.ReLU()
+    X = np.array([[-1.0, 0.0, 2.0]])
+    np.testing.assert_array_equal(relu.forward(X), [[0.0, 0.0, 2.0]])
+    np.testing.assert_array_equal(relu.backward([[3.0, 3.0, 3.0]]), [[0.0, 0.0, 3.0]])
+    assert relu.parameters() == {} and relu.gradients() == {}
+
+
+def test_relu_errors():
+    relu = mn.ReLU()
+    with pytest.raises(RuntimeError, match="forward"):
+        relu.backward(np.ones((1, 2)))
+    relu.forward(np.ones((1, 2)))
+    with pytest.raises(ValueError, match="shape"):
+        relu.backward(np.ones((2, 2)))
+
+
+def test_sequential_chains_backward(batch):
+    X, _ = batch
+    net = mn.Sequential(mn.Linear(3, 5, rng=1), mn.ReLU(), mn.Linear(5, 1, rng=2))
+    target = np.ones((4, 1))
+
+    def loss(X_):
+        return mn.squared_error(net.forward(X_), target)[0]
+
+    value, grad = mn.squared_error(net.forward(X), target)
+    dX = net.backward(grad)
+    np.testing.assert_allclose(dX, central_gradient(loss, X), atol=1e-7)
+    assert "Linear(n_in=3, n_out=5)" in repr(net)
+
+
+def test_sequential_rejects_non_layers():
+    with pytest.raises(ValueError):
+        mn.Sequential()
+    with pytest.raises(TypeError, match="not a layer"):
+        mn.Sequential(mn.ReLU(), object())
+
+
+# --- losses -----------------------------------------------------------------
+
+
+def test_squared_error_value_and_gradient(batch):
+    _, Y = batch
+    P = Y + 0.5
+    value, grad = mn.squared_error(P, Y)
+    assert isinstance(value, float)
+    np.testing.assert_allclose(value, 0.5 * np.sum((P - Y) ** 2))
+    np.testing.assert_allclose(grad, central_gradient(lambda p: mn.squared_error(p, Y)[0], P))
+    mean_value, mean_grad = mn.squared_error(P, Y, reduction="mean")
+    np.testing.assert_allclose(mean_value, value / 4)
+    np.testing.assert_allclose(mean_grad, grad / 4)
+
+
+def test_squared_error_errors():
+    with pytest.raises(ValueError, match="must match"):
+        mn.squared_error(np.ones((2, 1)), np.ones((1, 2)))
+    with pytest.raises(ValueError, match="reduction"):
+        mn.squared_error(np.ones((2, 1)), np.ones((2, 1)), reduction="avg")
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_softmax_cross_entropy_gradient(reduction):
+    rng = np.random.default_rng(5)
+    Z = rng.standard_normal((6, 4))
+    labels = rng.integers(0, 4, size=6)
+    value, grad = mn.softmax_cross_entropy(Z, labels, reduction=reduction)
+
+    def loss(Z_):
+        return mn.softmax_cross_entropy(Z_, labels, reduction=reduction)[0]
+
+    np.testing.assert_allclose(grad, central_gradient(loss, Z), atol=1e-8)
+    probs = np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True)
+    per_example = -np.log(probs[np.arange(6), labels])
+    expected = per_example.mean() if reduction == "mean" else per_example.sum()
+    np.testing.assert_allclose(value, expected)
+
+
+def test_softmax_cross_entropy_is_stable_for_large_logits():
+    value, grad = mn.softmax_cross_entropy(np.array([[1000.0, 0.0]]), [0])
+    assert np.isfinite(value) and np.all(np.isfinite(grad))
+    assert value == pytest.approx(0.0, abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    "labels, error, match",
+    [
+        ([0, 1], ValueError, r"shape \(N,\)"),
+        ([0.0, 1.0, 2.0], TypeError, "integers"),
+        ([0, 1, 4], ValueError, "lie in"),
+        ([0, -1, 1], ValueError, "lie in"),
+    ],
+)
+def test_softmax_cross_entropy_rejects_bad_labels(labels, error, match):
+    with pytest.raises(error, match=match):
+        mn.softmax_cross_entropy(np.zeros((3, 4)), np.array(labels))
+
+
+# --- the shape picture --------------------------------------------------------
+
+
+def test_plot_matmul_shapes_draws_three_boxes():
+    fig = mn.plot_matmul_shapes((5, 3), (3, 10), names=("dD", "X^T", "dW"), title="shapes")
+    ax = fig.axes[0]
+    boxes = [p for p in ax.patches if isinstance(p, Rectangle)]
+    assert len(boxes) == 3
+    assert sorted((b.get_height(), b.get_width()) for b in boxes) == [(3, 10), (5, 3), (5, 10)]
+    texts = [t.get_text() for t in ax.texts]
+    assert any("dW" in t and "5×10" in t for t in texts)
+    assert ax.get_title() == "shapes"
+    plt.close(fig)
+
+
+def test_plot_matmul_shapes_uses_given_axes():
+    fig, ax = plt.subplots()
+    assert mn.plot_matmul_shapes((2, 2), (2, 1), ax=ax) is fig
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("left, right", [((5, 3), (4, 10)), ((5,), (5, 2)), ((0, 2), (2, 2))])
+def test_plot_matmul_shapes_rejects_bad_shapes(left, right):
+    with pytest.raises(ValueError):
+        mn.plot_matmul_shapes(left, right)
+
+
+# --- the batch-sum picture ------------------------------------------------------
+
+
+def test_plot_outer_product_sum_panels():
+    rng = np.random.default_rng(0)
+    X, dY = rng.standard_normal((4, 3)), rng.standard_normal((4, 2))
+    fig = mn.plot_outer_product_sum(X, dY, 2)
+    image_axes = [ax for ax in fig.axes if ax.images]
+    assert len(image_axes) == 3
+    arrays = [ax.images[0].get_array() for ax in image_axes]
+    np.testing.assert_allclose(arrays[0], np.outer(X[1], dY[1]))
+    np.testing.assert_allclose(arrays[1], X[:2].T @ dY[:2])
+    np.testing.assert_allclose(arrays[2], X.T @ dY)
+    assert all(len(ax.texts) == 6 for ax in image_axes)
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("upto", [0, 5, 1.0, True])
+def test_plot_outer_product_sum_rejects_bad_count(upto):
+    with pytest.raises(ValueError, match="upto"):
+        mn.plot_outer_product_sum(np.ones((4, 3)), np.ones((4, 2)), upto)
+
+
+def test_plot_outer_product_sum_rejects_mismatched_rows():
+    with pytest.raises(ValueError, match="rows"):
+        mn.plot_outer_product_sum(np.ones((4, 3)), np.ones((3, 2)), 1)
