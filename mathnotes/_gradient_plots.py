@@ -1,0 +1,482 @@
+"""Figures for chapter 2: gradient fields, step-size errors and linearisation.
+
+Each function builds and returns a Matplotlib figure made with
+``plt.subplots``; in a notebook, end the cell with ``plt.show()``. The
+functions of two variables take a point as one array ``p`` of shape ``(2,)``,
+the convention used by the gradient checks (``f(p)`` is a number,
+``grad(p)`` an array of shape ``(2,)``).
+
+To draw contour lines quickly, ``f`` is first called once on the whole grid,
+an array of shape ``(2, n, n)`` (a function written as ``x, y = p`` followed
+by NumPy arithmetic handles that). If that call fails, returns another shape
+or disagrees with single-point calls at a few grid points, ``f`` is called
+point by point instead.
+"""
+
+import numbers
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+
+def _check_callable(name, func):
+    if not callable(func):
+        raise TypeError(f"{name} must be a function of a point p of shape (2,), got {type(func).__name__}")
+
+
+def _check_interval(name, interval):
+    try:
+        lo, hi = (float(v) for v in interval)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a pair (low, high) of numbers, got {interval!r}") from None
+    if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
+        raise ValueError(f"{name} must be finite with low < high, got {interval!r}")
+    return lo, hi
+
+
+def _check_point(point):
+    p = np.asarray(point, dtype=np.float64)
+    if p.shape != (2,):
+        raise ValueError(f"point must have shape (2,), got shape {p.shape}; pass e.g. (x0, y0)")
+    if not np.all(np.isfinite(p)):
+        raise ValueError(f"point must be finite, got {p}")
+    return p
+
+
+def _check_positive_int(name, value, minimum):
+    if not isinstance(value, numbers.Integral) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def _scalar(f, p):
+    value = np.asarray(f(p), dtype=np.float64)
+    if value.size != 1:
+        raise ValueError(f"f must return a single number, got an array of shape {value.shape}")
+    return float(value.reshape(()))
+
+
+def _vector(grad, p):
+    g = np.asarray(grad(p), dtype=np.float64)
+    if g.shape != (2,):
+        raise ValueError(f"grad must return an array of shape (2,), got shape {g.shape}")
+    return g
+
+
+def _grid_values(f, xlim, ylim, resolution):
+    """``f`` on a grid: one call on the stacked grid if ``f`` broadcasts, else point by point."""
+    xs = np.linspace(*xlim, resolution)
+    ys = np.linspace(*ylim, resolution)
+    X, Y = np.meshgrid(xs, ys)
+    try:
+        with np.errstate(all="ignore"):
+            Z = np.asarray(f(np.stack([X, Y])), dtype=np.float64)
+    except Exception:  # f does not broadcast over a grid: evaluate point by point below
+        Z = None
+    if Z is not None and Z.shape == X.shape:
+        # spot-check the broadcast call against single-point calls at a few grid points
+        picks = [(0, 0), (resolution // 2, resolution // 3), (resolution - 1, resolution - 1)]
+        if all(np.isclose(Z[i], _scalar(f, np.array([X[i], Y[i]])), rtol=1e-12, atol=0, equal_nan=True)
+               for i in picks):
+            return X, Y, Z
+    Z = np.empty_like(X)
+    for index in np.ndindex(X.shape):
+        Z[index] = _scalar(f, np.array([X[index], Y[index]]))
+    return X, Y, Z
+
+
+def plot_gradient_field(
+    f,
+    grad,
+    *,
+    xlim=(-2.0, 2.0),
+    ylim=(-2.0, 2.0),
+    arrows=9,
+    levels=14,
+    resolution=121,
+    title=None,
+    figsize=(5.6, 5.2),
+):
+    """Contour lines of ``f`` with its gradient drawn as arrows on a grid.
+
+    The axes have equal scales, so an arrow meets a contour line at a right
+    angle exactly when the gradient is perpendicular to that level set. All
+    arrows share one scale factor (the longest fits one grid cell), so their
+    lengths compare the gradient's size across the picture.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(p)`` for a point ``p`` of shape ``(2,)``; returns a number.
+    grad : callable
+        ``grad(p)`` returns the gradient of ``f`` at ``p``, shape ``(2,)``.
+    xlim, ylim : tuple of float, optional
+        The plotted rectangle.
+    arrows : int, optional
+        Arrows per side of the grid (at least 2).
+    levels : int, optional
+        Number of contour levels (at least 2).
+    resolution : int, optional
+        Grid points per side for the contour lines (at least 10).
+    title : str, optional
+        Axes title.
+    figsize : tuple of float, optional
+        Figure size in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A figure with one axes holding the contour set and one quiver.
+
+    Raises
+    ------
+    TypeError
+        If ``f`` or ``grad`` is not callable.
+    ValueError
+        For a bad rectangle or grid size, or if ``f``/``grad`` return the
+        wrong shape or a non-finite value.
+    """
+    _check_callable("f", f)
+    _check_callable("grad", grad)
+    xlim = _check_interval("xlim", xlim)
+    ylim = _check_interval("ylim", ylim)
+    arrows = _check_positive_int("arrows", arrows, 2)
+    levels = _check_positive_int("levels", levels, 2)
+    resolution = _check_positive_int("resolution", resolution, 10)
+
+    X, Y, Z = _grid_values(f, xlim, ylim, resolution)
+    if not np.all(np.isfinite(Z)):
+        raise ValueError("f returned a non-finite value inside the plotted rectangle")
+
+    # arrows sit in the middle of the cells of an arrows x arrows grid
+    ax_pts = xlim[0] + (np.arange(arrows) + 0.5) * (xlim[1] - xlim[0]) / arrows
+    ay_pts = ylim[0] + (np.arange(arrows) + 0.5) * (ylim[1] - ylim[0]) / arrows
+    AX, AY = np.meshgrid(ax_pts, ay_pts)
+    U = np.empty_like(AX)
+    V = np.empty_like(AX)
+    for index in np.ndindex(AX.shape):
+        U[index], V[index] = _vector(grad, np.array([AX[index], AY[index]]))
+    if not (np.all(np.isfinite(U)) and np.all(np.isfinite(V))):
+        raise ValueError("grad returned a non-finite value inside the plotted rectangle")
+    longest = float(np.max(np.hypot(U, V)))
+    cell = 0.9 * min(xlim[1] - xlim[0], ylim[1] - ylim[0]) / arrows
+    scale = longest / cell if longest > 0 else 1.0
+
+    fig, ax = plt.subplots(figsize=figsize)
+    contours = ax.contour(X, Y, Z, levels=levels, cmap="viridis", linewidths=1.0)
+    ax.clabel(contours, fontsize=7, fmt="%.3g")
+    ax.quiver(AX, AY, U, V, angles="xy", scale_units="xy", scale=scale, color="crimson", width=0.005)
+    ax.set_aspect("equal")
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_xlabel("$x$")
+    ax.set_ylabel("$y$")
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+def plot_step_size_errors(steps, panels, *, slopes=None, roundoff=None, figsize=(9.6, 4.2)):
+    """Log-log plots of finite-difference errors against the step size.
+
+    Parameters
+    ----------
+    steps : array_like
+        Positive step sizes ``h``, one-dimensional.
+    panels : dict
+        Panel title -> dict of curve label -> absolute errors, one per step
+        (same length as ``steps``, non-negative). One axes per panel, side by
+        side, sharing the y-axis. Exact zeros are left out (a logarithmic axis
+        cannot show them).
+    slopes : dict, optional
+        Curve label -> slope ``p``. In every panel holding that curve, a
+        dashed guide ``C h**p`` is drawn over the steps at and above the
+        curve's smallest error, a factor 4 above the curve so both stay
+        visible.
+    roundoff : dict, optional
+        Panel title -> unit round-off ``eps``: a dotted line ``eps / h``, the
+        size of the rounding error of a difference quotient.
+    figsize : tuple of float, optional
+        Figure size in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axes per panel, each with a line per curve, guide and round-off line.
+
+    Raises
+    ------
+    ValueError
+        If the steps are not positive and finite, a curve has the wrong
+        length or negative entries, or ``slopes``/``roundoff`` name a curve or
+        panel that does not exist.
+    """
+    h = np.asarray(steps, dtype=np.float64)
+    if h.ndim != 1 or h.size < 2:
+        raise ValueError(f"steps must be a 1-D array of at least two step sizes, got shape {h.shape}")
+    if not np.all(np.isfinite(h) & (h > 0)):
+        raise ValueError("steps must be positive and finite")
+    if not isinstance(panels, dict) or not panels:
+        raise ValueError("panels must be a non-empty dict: panel title -> {curve label: errors}")
+    checked = {}
+    for title, curves in panels.items():
+        if not isinstance(curves, dict) or not curves:
+            raise ValueError(f"panels[{title!r}] must be a non-empty dict: curve label -> errors")
+        checked[title] = {}
+        for label, values in curves.items():
+            e = np.asarray(values, dtype=np.float64)
+            if e.shape != h.shape:
+                raise ValueError(
+                    f"errors of {label!r} in panel {title!r} have shape {e.shape}; "
+                    f"give one error per step, shape {h.shape}"
+                )
+            if np.any(np.isnan(e)) or np.any(e < 0):
+                raise ValueError(f"errors of {label!r} in panel {title!r} must be non-negative numbers")
+            checked[title][label] = np.where(e > 0, e, np.nan)
+    slopes = {} if slopes is None else dict(slopes)
+    roundoff = {} if roundoff is None else dict(roundoff)
+    labels = {label for curves in checked.values() for label in curves}
+    for label in slopes:
+        if label not in labels:
+            raise ValueError(f"slopes names {label!r}, which is not a curve in any panel")
+    for title in roundoff:
+        if title not in checked:
+            raise ValueError(f"roundoff names {title!r}, which is not a panel")
+
+    fig, axes = plt.subplots(1, len(checked), figsize=figsize, sharey=True, squeeze=False)
+    markers = "osD^v<>"
+    every = np.concatenate([e[np.isfinite(e)] for curves in checked.values() for e in curves.values()])
+    for ax, (title, curves) in zip(axes[0], checked.items()):
+        for i, (label, e) in enumerate(curves.items()):
+            (line,) = ax.loglog(h, e, marker=markers[i % len(markers)], markersize=3.5, linewidth=1.3,
+                                label=label)
+            if label in slopes and np.any(np.isfinite(e)):
+                best = int(np.nanargmin(e))
+                side = h >= h[best]
+                anchor_index = int(np.argmax(np.where(side, h, -np.inf)))
+                anchor = e[anchor_index]
+                if np.isfinite(anchor):
+                    p = float(slopes[label])
+                    guide = 4 * anchor * (h[side] / h[anchor_index]) ** p
+                    ax.loglog(h[side], guide, linestyle="--", linewidth=1.2, color=line.get_color(),
+                              alpha=0.8, label=f"slope {p:g}")
+        if title in roundoff:
+            eps = float(roundoff[title])
+            ax.loglog(h, eps / h, linestyle=":", color="0.3", linewidth=1.2, label=r"$\varepsilon / h$")
+        ax.set_title(title, fontsize=10)
+        ax.set_xlabel("step size $h$")
+        ax.grid(True, which="major", alpha=0.3)
+        ax.legend(fontsize=9, loc="lower left")
+    if every.size:
+        axes[0, 0].set_ylim(every.min() / 5, every.max() * 20)
+    axes[0, 0].set_ylabel("absolute error of the derivative")
+    fig.tight_layout()
+    return fig
+
+
+def plot_linearisation(
+    f,
+    grad,
+    point,
+    angle,
+    *,
+    reach=1.0,
+    xlim=(-2.0, 2.0),
+    ylim=(-2.0, 2.0),
+    levels=14,
+    resolution=101,
+    figsize=(9.6, 4.2),
+):
+    """A point, a direction and the tangent-plane prediction along it.
+
+    Left: contour lines of ``f``, the point ``p``, the direction of the
+    gradient there (drawn with a fixed length), the unit direction ``u`` at
+    ``angle`` degrees and the segment ``p + t u`` for ``|t| <= reach``.
+    Right: ``f(p + t u)`` against its linearisation
+    ``f(p) + t grad(p) . u``, with the gap between them shaded; the title
+    gives the directional derivative and the error at ``t = reach``.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(p)`` for a point of shape ``(2,)``; returns a number.
+    grad : callable
+        ``grad(p)`` returns the gradient of ``f`` at ``p``, shape ``(2,)``.
+    point : array_like
+        The point ``p``, shape ``(2,)``.
+    angle : float
+        Direction of ``u`` in degrees, counter-clockwise from the x-axis.
+    reach : float, optional
+        Largest step ``t`` shown (positive).
+    xlim, ylim : tuple of float, optional
+        The rectangle of the contour map.
+    levels : int, optional
+        Number of contour levels.
+    resolution : int, optional
+        Grid points per side for the contour lines.
+    figsize : tuple of float, optional
+        Figure size in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two axes: the map and the slice along ``u``.
+
+    Raises
+    ------
+    TypeError
+        If ``f`` or ``grad`` is not callable.
+    ValueError
+        For a point of the wrong shape, a non-finite angle, a non-positive
+        reach or a bad rectangle.
+    """
+    _check_callable("f", f)
+    _check_callable("grad", grad)
+    p = _check_point(point)
+    angle = float(angle)
+    if not np.isfinite(angle):
+        raise ValueError(f"angle must be a finite number of degrees, got {angle}")
+    reach = float(reach)
+    if not (np.isfinite(reach) and reach > 0):
+        raise ValueError(f"reach must be a positive number, got {reach}")
+    xlim = _check_interval("xlim", xlim)
+    ylim = _check_interval("ylim", ylim)
+    levels = _check_positive_int("levels", levels, 2)
+    resolution = _check_positive_int("resolution", resolution, 10)
+
+    u = np.array([np.cos(np.radians(angle)), np.sin(np.radians(angle))])
+    f0 = _scalar(f, p)
+    g = _vector(grad, p)
+    slope = float(g @ u)
+    t = np.linspace(-reach, reach, 101)
+    along = np.array([_scalar(f, p + ti * u) for ti in t])
+    linear = f0 + slope * t
+    X, Y, Z = _grid_values(f, xlim, ylim, resolution)
+
+    fig, (ax_map, ax_cut) = plt.subplots(1, 2, figsize=figsize, gridspec_kw={"width_ratios": [1, 1.15]})
+    ax_map.contour(X, Y, Z, levels=levels, cmap="viridis", linewidths=0.9)
+    ends = p + np.outer([-reach, reach], u)
+    ax_map.plot(ends[:, 0], ends[:, 1], color="0.35", linewidth=2.5, alpha=0.5, label=r"$p + t\,u$")
+    size = 0.22 * min(xlim[1] - xlim[0], ylim[1] - ylim[0])
+    norm = float(np.hypot(*g))
+    if norm > 0:
+        ax_map.annotate("", xy=p + size * g / norm, xytext=p,
+                        arrowprops={"arrowstyle": "-|>", "color": "crimson", "linewidth": 2})
+        ax_map.plot([], [], color="crimson", linewidth=2, label=r"direction of $\nabla f(p)$")
+    ax_map.annotate("", xy=p + size * u, xytext=p,
+                    arrowprops={"arrowstyle": "-|>", "color": "tab:blue", "linewidth": 2})
+    ax_map.plot([], [], color="tab:blue", linewidth=2, label="$u$")
+    ax_map.plot(*p, "ko", markersize=5)
+    ax_map.set_aspect("equal")
+    ax_map.set_xlim(*xlim)
+    ax_map.set_ylim(*ylim)
+    ax_map.set_xlabel("$x$")
+    ax_map.set_ylabel("$y$")
+    ax_map.legend(fontsize=9, loc="upper left")
+    ax_map.set_title(f"p = ({p[0]:.2f}, {p[1]:.2f}), angle {angle:.0f} deg", fontsize=10)
+
+    ax_cut.plot(t, along, color="black", linewidth=1.8, label=r"$f(p + t\,u)$")
+    ax_cut.plot(t, linear, color="tab:blue", linestyle="--", linewidth=1.5,
+                label=r"$f(p) + t\,\nabla f(p)^{\mathsf{T}} u$")
+    ax_cut.fill_between(t, along, linear, color="orange", alpha=0.3, label="linearisation error")
+    ax_cut.axvline(0, color="0.6", linewidth=0.8)
+    ax_cut.set_xlabel("step $t$ along $u$")
+    ax_cut.set_ylabel("value")
+    ax_cut.legend(fontsize=9, loc="best")
+    error_at_reach = abs(along[-1] - linear[-1])
+    ax_cut.set_title(
+        f"slope along u = {slope:.3g};  error at t = {reach:g}: {error_at_reach:.3g}", fontsize=10
+    )
+    fig.tight_layout()
+    return fig
+
+
+def plot_partial_slices(f, grad, point, *, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0), levels=14, resolution=101,
+                        figsize=(9.6, 3.5)):
+    """Partial derivatives as slopes of slices through a point.
+
+    Left: contour lines of ``f`` with the two slices through ``p = (x0, y0)``:
+    the horizontal line ``y = y0`` (only x moves) and the vertical line
+    ``x = x0`` (only y moves). Middle: ``f(x, y0)`` against ``x`` with the
+    tangent line of slope ``grad(p)[0]``. Right: ``f(x0, y)`` against ``y``
+    with the tangent line of slope ``grad(p)[1]``.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(p)`` for a point of shape ``(2,)``; returns a number.
+    grad : callable
+        ``grad(p)`` returns ``(df/dx, df/dy)`` at ``p``, shape ``(2,)``.
+    point : array_like
+        The point ``p = (x0, y0)``, shape ``(2,)``, inside the rectangle.
+    xlim, ylim : tuple of float, optional
+        The rectangle of the contour map and the range of each slice.
+    levels : int, optional
+        Number of contour levels.
+    resolution : int, optional
+        Grid points per side for the contour lines.
+    figsize : tuple of float, optional
+        Figure size in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Three axes: the map and the two slices. In each slice the first line
+        is the slice and the second its tangent line.
+
+    Raises
+    ------
+    TypeError
+        If ``f`` or ``grad`` is not callable.
+    ValueError
+        For a point of the wrong shape or outside the rectangle, or a bad
+        rectangle.
+    """
+    _check_callable("f", f)
+    _check_callable("grad", grad)
+    p = _check_point(point)
+    xlim = _check_interval("xlim", xlim)
+    ylim = _check_interval("ylim", ylim)
+    levels = _check_positive_int("levels", levels, 2)
+    resolution = _check_positive_int("resolution", resolution, 10)
+    if not (xlim[0] <= p[0] <= xlim[1] and ylim[0] <= p[1] <= ylim[1]):
+        raise ValueError(f"point {tuple(p)} lies outside the rectangle xlim={xlim}, ylim={ylim}")
+
+    f0 = _scalar(f, p)
+    g = _vector(grad, p)
+    X, Y, Z = _grid_values(f, xlim, ylim, resolution)
+    xs = np.linspace(*xlim, 121)
+    ys = np.linspace(*ylim, 121)
+    along_x = np.array([_scalar(f, np.array([x, p[1]])) for x in xs])
+    along_y = np.array([_scalar(f, np.array([p[0], y])) for y in ys])
+
+    fig, (ax_map, ax_x, ax_y) = plt.subplots(1, 3, figsize=figsize,
+                                             gridspec_kw={"width_ratios": [1, 1.2, 1.2]})
+    ax_map.contour(X, Y, Z, levels=levels, cmap="viridis", linewidths=0.9)
+    ax_map.axhline(p[1], color="tab:orange", linewidth=2, label=f"$y = {p[1]:g}$ fixed")
+    ax_map.axvline(p[0], color="tab:blue", linewidth=2, label=f"$x = {p[0]:g}$ fixed")
+    ax_map.plot(*p, "ko", markersize=5)
+    ax_map.set_aspect("equal")
+    ax_map.set_xlim(*xlim)
+    ax_map.set_ylim(*ylim)
+    ax_map.set_xlabel("$x$")
+    ax_map.set_ylabel("$y$")
+    ax_map.legend(fontsize=9, loc="lower left")
+    ax_map.set_title("two slices through $p$", fontsize=10)
+
+    for ax, grid, values, centre, slope, color, name, fixed in (
+        (ax_x, xs, along_x, p[0], g[0], "tab:orange", "x", f"y = {p[1]:g}"),
+        (ax_y, ys, along_y, p[1], g[1], "tab:blue", "y", f"x = {p[0]:g}"),
+    ):
+        ax.plot(grid, values, color=color, linewidth=2, label=f"$f$ with ${fixed}$")
+        ax.plot(grid, f0 + slope * (grid - centre), color="black", linestyle="--", linewidth=1.2,
+                label=rf"tangent, slope $\partial f/\partial {name} = {slope:.3g}$")
+        ax.plot(centre, f0, "ko", markersize=5)
+        spread = values.max() - values.min()
+        ax.set_ylim(values.min() - 0.1 * spread - 1e-12, values.max() + 0.1 * spread + 1e-12)
+        ax.set_xlabel(f"${name}$")
+        ax.legend(fontsize=9, loc="best")
+        ax.set_title(f"only ${name}$ moves", fontsize=10)
+    ax_x.set_ylabel("$f$")
+    fig.tight_layout()
+    return fig

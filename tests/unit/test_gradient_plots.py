@@ -1,0 +1,235 @@
+"""Tests for mathnotes/_gradient_plots.py: the figures of the partial-derivatives chapter."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.contour import ContourSet
+from matplotlib.figure import Figure
+from matplotlib.quiver import Quiver
+
+import mathnotes as mn
+
+
+def bowl(p):
+    x, y = p
+    return x**2 + x * y + 3 * y**2
+
+
+def bowl_grad(p):
+    x, y = p
+    return np.array([2 * x + y, x + 6 * y])
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def _children(ax, kind):
+    return [c for c in ax.get_children() if isinstance(c, kind)]
+
+
+# plot_gradient_field -------------------------------------------------------
+
+
+def test_gradient_field_has_contours_and_one_arrow_per_grid_point():
+    fig = mn.plot_gradient_field(bowl, bowl_grad, arrows=5, levels=6, resolution=20, title="bowl")
+    assert isinstance(fig, Figure)
+    (ax,) = fig.axes
+    assert len(_children(ax, ContourSet)) == 1
+    (quiver,) = _children(ax, Quiver)
+    assert quiver.N == 25
+    assert ax.get_title() == "bowl"
+    assert ax.get_aspect() == 1.0
+
+
+def test_gradient_field_arrows_are_the_gradient_at_their_feet():
+    fig = mn.plot_gradient_field(bowl, bowl_grad, xlim=(0, 1), ylim=(-1, 1), arrows=3, resolution=12)
+    (quiver,) = _children(fig.axes[0], Quiver)
+    feet = quiver.get_offsets()
+    expected = np.array([bowl_grad(p) for p in feet])
+    np.testing.assert_allclose(np.column_stack([quiver.U, quiver.V]), expected)
+    # the longest arrow fills 90% of a grid cell
+    longest = np.max(np.hypot(expected[:, 0], expected[:, 1]))
+    assert quiver.scale == pytest.approx(longest / (0.9 * 1 / 3))
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"xlim": (1, 0)}, "low < high"),
+        ({"ylim": "ab"}, "pair"),
+        ({"arrows": 1}, "arrows"),
+        ({"levels": 2.5}, "levels"),
+    ],
+)
+def test_gradient_field_rejects_bad_settings(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        mn.plot_gradient_field(bowl, bowl_grad, **kwargs)
+
+
+def test_gradient_field_rejects_non_callables_and_wrong_shapes():
+    with pytest.raises(TypeError, match="f must be a function"):
+        mn.plot_gradient_field(3.0, bowl_grad)
+    with pytest.raises(ValueError, match="shape \\(2,\\)"):
+        mn.plot_gradient_field(bowl, lambda p: np.zeros(3), resolution=10)
+    with pytest.raises(ValueError, match="single number"):
+        mn.plot_gradient_field(lambda p: np.ones(2), bowl_grad, resolution=10)
+    with pytest.raises(ValueError, match="non-finite"):
+        mn.plot_gradient_field(lambda p: np.inf if p[0] < 0 else 1.0, bowl_grad, resolution=10)
+
+
+# plot_step_size_errors -----------------------------------------------------
+
+
+def _errors():
+    h = np.logspace(-12, 0, 13)
+    x = 1.0
+    forward = np.abs((np.sin(x + h) - np.sin(x)) / h - np.cos(x))
+    central = np.abs((np.sin(x + h) - np.sin(x - h)) / (2 * h) - np.cos(x))
+    return h, {"forward": forward, "central": central}
+
+
+def test_step_size_errors_draws_curves_guides_and_roundoff_per_panel():
+    h, errors = _errors()
+    fig = mn.plot_step_size_errors(
+        h,
+        {"float64": errors, "copy": dict(errors)},
+        slopes={"forward": 1, "central": 2},
+        roundoff={"float64": np.finfo(np.float64).eps},
+    )
+    assert len(fig.axes) == 2
+    labels = [line.get_label() for line in fig.axes[0].get_lines()]
+    assert labels == ["forward", "slope 1", "central", "slope 2", r"$\varepsilon / h$"]
+    assert len(fig.axes[1].get_lines()) == 4
+    assert [ax.get_title() for ax in fig.axes] == ["float64", "copy"]
+    assert fig.axes[0].get_xscale() == "log" and fig.axes[0].get_yscale() == "log"
+
+
+def test_step_size_guide_has_the_requested_slope():
+    h, errors = _errors()
+    fig = mn.plot_step_size_errors(h, {"p": {"central": errors["central"]}}, slopes={"central": 2})
+    guide = fig.axes[0].get_lines()[1]
+    gx, gy = guide.get_xdata(), guide.get_ydata()
+    slope = np.diff(np.log(gy)) / np.diff(np.log(gx))
+    np.testing.assert_allclose(slope, 2.0)
+
+
+def test_step_size_errors_leaves_out_exact_zeros():
+    h = np.array([1e-2, 1e-1, 1.0])
+    fig = mn.plot_step_size_errors(h, {"p": {"exact": [0.0, 1e-3, 1e-1]}})
+    ydata = fig.axes[0].get_lines()[0].get_ydata()
+    assert np.isnan(ydata[0]) and np.all(np.isfinite(ydata[1:]))
+
+
+@pytest.mark.parametrize(
+    "steps, panels, kwargs, message",
+    [
+        ([1.0], {"p": {"a": [1.0]}}, {}, "at least two"),
+        ([1.0, -1.0], {"p": {"a": [1.0, 1.0]}}, {}, "positive"),
+        ([1.0, 0.1], {}, {}, "non-empty"),
+        ([1.0, 0.1], {"p": {"a": [1.0]}}, {}, "one error per step"),
+        ([1.0, 0.1], {"p": {"a": [1.0, -1.0]}}, {}, "non-negative"),
+        ([1.0, 0.1], {"p": {"a": [1.0, 1.0]}}, {"slopes": {"b": 1}}, "not a curve"),
+        ([1.0, 0.1], {"p": {"a": [1.0, 1.0]}}, {"roundoff": {"q": 1e-16}}, "not a panel"),
+    ],
+)
+def test_step_size_errors_rejects_bad_input(steps, panels, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        mn.plot_step_size_errors(steps, panels, **kwargs)
+
+
+# plot_linearisation ---------------------------------------------------------
+
+
+def test_linearisation_compares_the_function_with_its_tangent_line():
+    point, angle, reach = (1.0, 0.5), 30.0, 0.8
+    fig = mn.plot_linearisation(bowl, bowl_grad, point, angle, reach=reach, resolution=20)
+    ax_map, ax_cut = fig.axes
+    assert len(_children(ax_map, ContourSet)) == 1
+    along, linear = ax_cut.get_lines()[:2]
+    t = along.get_xdata()
+    assert t[0] == pytest.approx(-reach) and t[-1] == pytest.approx(reach)
+    u = np.array([np.cos(np.radians(angle)), np.sin(np.radians(angle))])
+    p = np.array(point)
+    np.testing.assert_allclose(along.get_ydata(), [bowl(p + ti * u) for ti in t])
+    np.testing.assert_allclose(linear.get_ydata(), bowl(p) + t * (bowl_grad(p) @ u))
+    assert f"{bowl_grad(p) @ u:.3g}" in ax_cut.get_title()
+
+
+def test_linearisation_handles_a_zero_gradient():
+    fig = mn.plot_linearisation(bowl, bowl_grad, (0.0, 0.0), 0.0, resolution=12)
+    assert "slope along u = 0" in fig.axes[1].get_title()
+
+
+@pytest.mark.parametrize(
+    "point, angle, kwargs, exc, message",
+    [
+        ((1.0, 2.0, 3.0), 0.0, {}, ValueError, "shape \\(2,\\)"),
+        ((np.nan, 0.0), 0.0, {}, ValueError, "finite"),
+        ((0.0, 0.0), np.inf, {}, ValueError, "angle"),
+        ((0.0, 0.0), 0.0, {"reach": 0.0}, ValueError, "reach"),
+        ((0.0, 0.0), 0.0, {"xlim": (0, 0)}, ValueError, "xlim"),
+    ],
+)
+def test_linearisation_rejects_bad_input(point, angle, kwargs, exc, message):
+    with pytest.raises(exc, match=message):
+        mn.plot_linearisation(bowl, bowl_grad, point, angle, **kwargs)
+
+
+def test_linearisation_rejects_a_non_callable_gradient():
+    with pytest.raises(TypeError, match="grad must be a function"):
+        mn.plot_linearisation(bowl, np.zeros(2), (0.0, 0.0), 0.0)
+
+
+def test_inputs_are_not_modified():
+    point = np.array([0.5, -0.5])
+    before = point.copy()
+    mn.plot_linearisation(bowl, bowl_grad, point, 45.0, resolution=12)
+    np.testing.assert_array_equal(point, before)
+
+
+# plot_partial_slices ---------------------------------------------------------
+
+
+def test_partial_slices_draw_each_slice_with_its_tangent():
+    p = np.array([1.0, -0.5])
+    fig = mn.plot_partial_slices(bowl, bowl_grad, p, resolution=20)
+    ax_map, ax_x, ax_y = fig.axes
+    assert len(_children(ax_map, ContourSet)) == 1
+    slice_x, tangent_x = ax_x.get_lines()[:2]
+    xs = slice_x.get_xdata()
+    np.testing.assert_allclose(slice_x.get_ydata(), [bowl(np.array([x, p[1]])) for x in xs])
+    np.testing.assert_allclose(tangent_x.get_ydata(), bowl(p) + bowl_grad(p)[0] * (xs - p[0]))
+    slice_y, tangent_y = ax_y.get_lines()[:2]
+    ys = slice_y.get_xdata()
+    np.testing.assert_allclose(tangent_y.get_ydata(), bowl(p) + bowl_grad(p)[1] * (ys - p[1]))
+
+
+def test_partial_slices_reject_a_point_outside_the_rectangle():
+    with pytest.raises(ValueError, match="outside"):
+        mn.plot_partial_slices(bowl, bowl_grad, (3.0, 0.0))
+    with pytest.raises(ValueError, match="shape"):
+        mn.plot_partial_slices(bowl, bowl_grad, 1.0)
+
+
+def test_contours_of_a_function_that_does_not_broadcast_match_a_broadcasting_one():
+    A = np.array([[1.0, 0.5], [0.5, 3.0]])
+
+    def matrix_form(p):  # p @ A @ p needs a single point
+        p = np.asarray(p)
+        if p.shape != (2,):
+            raise ValueError("one point at a time")
+        return float(p @ A @ p)
+
+    def broadcasting(p):
+        x, y = p
+        return x**2 + x * y + 3 * y**2
+
+    from mathnotes._gradient_plots import _grid_values
+
+    X1, Y1, Z1 = _grid_values(matrix_form, (-1.0, 1.0), (-2.0, 2.0), 15)
+    X2, Y2, Z2 = _grid_values(broadcasting, (-1.0, 1.0), (-2.0, 2.0), 15)
+    np.testing.assert_allclose(Z1, Z2, rtol=1e-12)
+    np.testing.assert_array_equal(X1, X2)
