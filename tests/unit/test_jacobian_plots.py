@@ -1,0 +1,180 @@
+"""Tests for mathnotes/_jacobian_plots.py: the figures of the Jacobian chapter."""
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+from matplotlib.image import AxesImage
+
+import mathnotes as mn
+
+
+def _texts(ax):
+    return [t.get_text() for t in ax.texts]
+
+
+def test_plot_matrices_draws_one_annotated_panel_per_matrix():
+    a = np.arange(6.0).reshape(2, 3)
+    b = np.array([[1.5], [-2.0]])
+    fig = mn.plot_matrices([a, b], ["A", "B"])
+    assert isinstance(fig, Figure)
+    assert len(fig.axes) == 2
+    assert len(_texts(fig.axes[0])) == 6
+    assert len(_texts(fig.axes[1])) == 2
+    assert "A\n(2×3)" == fig.axes[0].get_title()
+    assert "B\n(2×1)" == fig.axes[1].get_title()
+    images = [c for c in fig.axes[0].get_children() if isinstance(c, AxesImage)]
+    assert len(images) == 1
+    np.testing.assert_array_equal(images[0].get_array(), a)
+
+
+def test_plot_matrices_shares_a_symmetric_colour_scale():
+    fig = mn.plot_matrices([np.array([[1.0, -3.0]]), np.array([[2.0]])])
+    for ax in fig.axes:
+        image = [c for c in ax.get_children() if isinstance(c, AxesImage)][0]
+        assert image.get_clim() == (-3.0, 3.0)
+
+
+def test_plot_matrices_hides_round_off_and_negative_zero():
+    fig = mn.plot_matrices([np.array([[1e-12, -0.0], [-1e-11, 2.0]])], fmt="{:.2g}")
+    assert _texts(fig.axes[0]) == ["0", "0", "0", "2"]
+
+
+def test_plot_matrices_accepts_a_number_as_1x1():
+    fig = mn.plot_matrices([3.0], ["s"])
+    assert fig.axes[0].get_title() == "s\n(1×1)"
+
+
+def test_plot_matrices_does_not_change_its_input():
+    a = np.array([[1e-12, 1.0]])
+    before = a.copy()
+    mn.plot_matrices([a])
+    np.testing.assert_array_equal(a, before)
+
+
+@pytest.mark.parametrize(
+    "matrices, message",
+    [
+        ([np.arange(3.0)], "no orientation"),
+        ([np.zeros((2, 2, 2))], "2-D slice"),
+        ([np.zeros((0, 2))], "empty"),
+        ([np.array([[np.nan]])], "NaN"),
+        ([], "at least one"),
+    ],
+)
+def test_plot_matrices_rejects_bad_matrices(matrices, message):
+    with pytest.raises(ValueError, match=message):
+        mn.plot_matrices(matrices)
+
+
+def test_plot_matrices_rejects_wrong_number_of_titles():
+    with pytest.raises(ValueError, match="titles"):
+        mn.plot_matrices([np.eye(2)], ["a", "b"])
+
+
+def test_plot_matrices_rejects_non_numbers():
+    with pytest.raises(TypeError, match="numeric"):
+        mn.plot_matrices([[["a", "b"]]])
+
+
+def test_plot_shape_cases_draws_the_four_cases():
+    cases = [np.array(2.0), np.ones((1, 4)), np.ones((3, 1)), np.ones((3, 4))]
+    fig = mn.plot_shape_cases(cases)
+    assert len(fig.axes) == 4
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles[0].endswith("(1×1)") and titles[3].endswith("(3×4)")
+    assert [len(ax.texts) for ax in fig.axes] == [1, 4, 3, 12]
+
+
+@pytest.mark.parametrize(
+    "cases, message",
+    [
+        ([np.ones((1, 1))] * 3, "four"),
+        ([np.ones((1, 2)), np.ones((1, 4)), np.ones((3, 1)), np.ones((3, 4))], "1x1"),
+        ([np.ones((1, 1)), np.ones((4, 1)), np.ones((3, 1)), np.ones((3, 4))], "row"),
+        ([np.ones((1, 1)), np.ones((1, 4)), np.ones((1, 3)), np.ones((3, 4))], "column"),
+    ],
+)
+def test_plot_shape_cases_rejects_shapes_that_do_not_fit(cases, message):
+    with pytest.raises(ValueError, match=message):
+        mn.plot_shape_cases(cases)
+
+
+def _square(v):
+    return np.array([v[0] ** 2 - v[1] ** 2, v[0] + v[1]])
+
+
+def _square_jacobian(v):
+    return np.array([[2 * v[0], -2 * v[1]], [1.0, 1.0]])
+
+
+def test_draw_grid_deformation_draws_grid_images_and_columns():
+    fig = mn.draw_grid_deformation(_square, _square_jacobian, (1.0, 0.5), radius=0.2, lines=4)
+    ax_in, ax_out = fig.axes
+    # the grid: 4 horizontal + 4 vertical lines, plus the marked point
+    assert len(ax_in.lines) == 2 * 4 + 1
+    # curved and linear images, the point, and four legend entries
+    assert len(ax_out.lines) == 2 * 2 * 4 + 1 + 4
+    # two arrows per panel: the basis steps and their images J e_k
+    assert len(ax_in.texts) == 2 and len(ax_out.texts) == 2
+    assert "det J = 3.000" in ax_out.get_title()
+
+
+def test_draw_grid_deformation_linear_map_has_no_gap():
+    A = np.array([[2.0, 1.0], [0.0, 1.0]])
+    fig = mn.draw_grid_deformation(lambda v: A @ v, A, (0.3, -0.2))
+    assert "largest gap = 0.000" in fig.axes[1].get_title()
+
+
+def test_draw_grid_deformation_image_arrows_are_jacobian_columns():
+    radius = 0.25
+    point = np.array([1.0, 0.5])
+    fig = mn.draw_grid_deformation(_square, _square_jacobian, point, radius=radius)
+    arrows = fig.axes[1].texts
+    start = np.array(arrows[0].xyann)
+    for k, arrow in enumerate(arrows):
+        np.testing.assert_allclose(np.array(arrow.xy) - start,
+                                   radius * _square_jacobian(point)[:, k])
+
+
+def test_draw_grid_deformation_does_not_change_the_point():
+    point = np.array([1.0, 0.5])
+    mn.draw_grid_deformation(_square, _square_jacobian, point)
+    np.testing.assert_array_equal(point, [1.0, 0.5])
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        (dict(f=3), TypeError, "function"),
+        (dict(point=(1.0, 2.0, 3.0)), ValueError, "two finite"),
+        (dict(point=(np.inf, 0.0)), ValueError, "two finite"),
+        (dict(radius=0.0), ValueError, "radius"),
+        (dict(lines=1), ValueError, "lines"),
+        (dict(jacobian=np.eye(3)), ValueError, "2x2"),
+        (dict(f=lambda v: v[:1]), ValueError, "shape"),
+    ],
+)
+def test_draw_grid_deformation_rejects_bad_input(kwargs, error, message):
+    args = dict(f=_square, jacobian=_square_jacobian, point=(1.0, 0.5))
+    args.update(kwargs)
+    f, jacobian, point = args.pop("f"), args.pop("jacobian"), args.pop("point")
+    with pytest.raises(error, match=message):
+        mn.draw_grid_deformation(f, jacobian, point, **args)
+
+
+def test_figures_show_themselves_as_png():
+    fig = mn.plot_matrices([np.eye(2)])
+    assert fig._repr_png_().startswith(b"\x89PNG")
+
+
+def test_draw_grid_deformation_drives_an_interactive_figure():
+    def draw(x1, x2, radius):
+        return mn.draw_grid_deformation(_square, _square_jacobian, (x1, x2), radius=radius)
+
+    live = mn.interactive_figure(draw, alt="A grid and its image.",
+                                 x1=(-1.0, 1.0, 0.5), x2=(-1.0, 1.0, 0.5), radius=(0.1, 0.5, 0.1))
+    before = live.image.value
+    live.controls["x1"].value = 1.0     # det J = 2 (x1 + x2) changes: a new picture
+    assert bytes(live.image.value) != bytes(before)
+    live.controls["x2"].value = -1.0    # on the fold line, det J = 0: still draws
+    assert bytes(live.image.value).startswith(b"\x89PNG")
