@@ -1,0 +1,139 @@
+"""Speed of the tracer and of the drawing (mathnotes.Value, mathnotes.draw).
+
+Run: .venv/bin/python bench/graph.py
+Prints a Markdown table. Each time is the best of several runs (the machine is shared).
+"""
+
+import io
+import os
+import time
+
+# one BLAS thread: on a shared 2-core machine, thread pools competing with other
+# jobs make the array timings swing by several times; set the variable to override
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
+
+import numpy as np  # noqa: E402
+
+import mathnotes as mn  # noqa: E402
+
+
+def best_of(function, repeat=5):
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def chain(length):
+    x = mn.Value(0.5, label="x")
+    y = x
+    for i in range(length):
+        y = y * 1.0001 if i % 2 else y + 0.001
+    return x, y
+
+
+def bench_chain(length=10_000):
+    build = best_of(lambda: chain(length), repeat=3)
+    x, y = chain(length)
+
+    def backward():
+        y.zero_grad()
+        y.backward()
+
+    back = best_of(backward, repeat=3)
+    return [
+        (f"build a chain of {length:,} scalar operations", build, ""),
+        (f"backward through it (with zero_grad)", back, "target ≤ 0.5 s"),
+    ]
+
+
+def bench_network(n=64, d=100, h=50, c=10):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(n, d))
+    labels = rng.integers(0, c, size=n)
+    W1, b1 = rng.normal(size=(d, h)) / np.sqrt(d), np.zeros(h)
+    W2, b2 = rng.normal(size=(h, c)) / np.sqrt(h), np.zeros(c)
+
+    def traced():
+        w1, c1, w2, c2 = mn.Value(W1), mn.Value(b1), mn.Value(W2), mn.Value(b2)
+        hidden = (X @ w1 + c1).relu()
+        loss = (hidden @ w2 + c2).softmax_cross_entropy(labels)
+        loss.backward()
+        return loss, w1.grad
+
+    def plain():
+        pre = X @ W1 + b1
+        hidden = np.maximum(pre, 0.0)
+        scores = hidden @ W2 + b2
+        shifted = scores - scores.max(axis=1, keepdims=True)
+        log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        loss = -log_probs[np.arange(n), labels].mean()
+        d_scores = np.exp(log_probs)
+        d_scores[np.arange(n), labels] -= 1.0
+        d_scores /= n
+        d_hidden = d_scores @ W2.T
+        d_pre = d_hidden * (pre > 0)
+        return loss, X.T @ d_pre
+
+    (loss_a, grad_a), (loss_b, grad_b) = traced(), plain()
+    assert np.isclose(float(loss_a.data), loss_b) and np.allclose(grad_a, grad_b)
+    t_traced = best_of(traced, repeat=15)
+    t_plain = best_of(plain, repeat=15)
+    shape = f"X {n}×{d}, hidden {h}, {c} classes"
+    return [
+        (f"two-layer ReLU net, forward + backward, plain NumPy ({shape})", t_plain, ""),
+        ("the same with mathnotes.Value", t_traced, f"{t_traced / t_plain:.2f}× plain NumPy"),
+    ]
+
+
+def scalar_network(sizes=(3, 6, 6, 1), seed=0):
+    """A network of scalar neurons (micrograd style), about 200 nodes."""
+    rng = np.random.default_rng(seed)
+    layer = [mn.Value(v, label=f"x{i}") for i, v in enumerate(rng.normal(size=sizes[0]))]
+    for n_out in sizes[1:]:
+        new = []
+        for _ in range(n_out):
+            total = mn.Value(0.0)
+            for inp in layer:
+                total = total + mn.Value(rng.normal()) * inp
+            new.append(total.tanh())
+        layer = new
+    out = layer[0]
+    out.backward()
+    return out
+
+
+def bench_draw():
+    out = scalar_network()
+    nodes = len(out.topological_order())
+
+    def render():
+        fig = mn.draw(out)
+        fig.savefig(io.BytesIO(), format="png", dpi=100)
+
+    t_draw = best_of(lambda: mn.draw(out), repeat=3)
+    t_render = best_of(render, repeat=3)
+    return [
+        (f"draw a {nodes}-node graph (layout and artists)", t_draw, "target ≤ 1 s"),
+        (f"draw it and render a PNG", t_render, ""),
+    ]
+
+
+def main():
+    rows = bench_chain() + bench_network() + bench_network(512, 784, 256, 10) + bench_draw()
+    print("| what | time | note |")
+    print("|---|---:|---|")
+    for what, seconds, note in rows:
+        shown = f"{seconds * 1e3:.3g} ms" if seconds < 1 else f"{seconds:.2f} s"
+        print(f"| {what} | {shown} | {note} |")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    threads = os.environ["OPENBLAS_NUM_THREADS"]
+    print(f"\n(best of several runs; {threads} BLAS thread(s); load average during the run: {load} "
+          f"on {os.cpu_count()} cores)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,316 @@
+"""The tracer: every operation's backward against central differences, fan-outs,
+broadcasting, errors, deep graphs, gradient reset."""
+
+import doctest
+import sys
+
+import numpy as np
+import pytest
+
+import mathnotes as mn
+import mathnotes._value as value_module
+from mathnotes import Value
+
+RNG_SEED = 0
+
+
+def check_backward(build, *arrays):
+    """Backward of ``sum(upstream * build(*values))`` against mathnotes' gradient check, per input."""
+    rng = np.random.default_rng(RNG_SEED)
+    values = [Value(a) for a in arrays]
+    out = build(*values)
+    upstream = rng.standard_normal(out.shape)
+    out.backward(upstream)
+    for k, array in enumerate(arrays):
+
+        def scalar(x, k=k):
+            inputs = list(arrays)
+            inputs[k] = x
+            return float(np.sum(upstream * build(*[Value(a) for a in inputs]).data))
+
+        assert values[k].grad.shape == np.shape(array)
+        result = mn.check_gradient(scalar, values[k].grad, np.asarray(array, dtype=float))
+        assert result, f"gradient of input {k}:\n{result!r}"
+        assert not result.kinks  # the cases stay away from kinks
+
+
+def rand(*shape, low=-2.0, high=2.0, seed=1):
+    return np.random.default_rng(seed).uniform(low, high, shape)
+
+
+# one case per operation; every input is checked
+CASES = {
+    "add": (lambda a, b: a + b, rand(3, 4), rand(3, 4, seed=2)),
+    "sub": (lambda a, b: a - b, rand(3, 4), rand(3, 4, seed=2)),
+    "mul": (lambda a, b: a * b, rand(3, 4), rand(3, 4, seed=2)),
+    "div": (lambda a, b: a / b, rand(3, 4), rand(3, 4, low=0.5, high=2.0, seed=2)),
+    "pow2": (lambda a: a**2, rand(3, 4)),
+    "pow3": (lambda a: a**3, rand(5)),
+    "pow_half": (lambda a: a**0.5, rand(5, low=0.5, high=3.0)),
+    "pow_minus1": (lambda a: a**-1, rand(5, low=0.5, high=3.0)),
+    "neg": (lambda a: -a, rand(3, 4)),
+    "matmul_2d_2d": (lambda a, b: a @ b, rand(3, 4), rand(4, 2, seed=2)),
+    "matmul_1d_2d": (lambda a, b: a @ b, rand(4), rand(4, 2, seed=2)),
+    "matmul_2d_1d": (lambda a, b: a @ b, rand(3, 4), rand(4, seed=2)),
+    "matmul_1d_1d": (lambda a, b: a @ b, rand(4), rand(4, seed=2)),
+    "exp": (lambda a: a.exp(), rand(3, 4)),
+    "log": (lambda a: a.log(), rand(3, 4, low=0.5, high=3.0)),
+    "sigmoid": (lambda a: a.sigmoid(), rand(3, 4)),
+    "tanh": (lambda a: a.tanh(), rand(3, 4)),
+    "relu": (lambda a: a.relu(), np.array([[-1.5, 0.3], [2.0, -0.2]])),
+    "sum_all": (lambda a: a.sum(), rand(3, 4)),
+    "sum_axis0": (lambda a: a.sum(axis=0), rand(3, 4)),
+    "sum_axis1": (lambda a: a.sum(axis=1), rand(3, 4)),
+    "sum_axis_neg": (lambda a: a.sum(axis=-1), rand(2, 3, 4)),
+    "sum_axes": (lambda a: a.sum(axis=(0, 2)), rand(2, 3, 4)),
+    "mean_all": (lambda a: a.mean(), rand(3, 4)),
+    "mean_axis0": (lambda a: a.mean(axis=0), rand(3, 4)),
+    "transpose": (lambda a: a.T, rand(3, 4)),
+    "maximum": (lambda a, b: mn.maximum(a, b), rand(3, 4), rand(3, 4, seed=2)),
+    "maximum_number": (lambda a: mn.maximum(a, 0.25), rand(3, 4)),
+    "softmax_ce": (lambda a: a.softmax_cross_entropy([0, 2, 1]), rand(3, 4)),
+    "softmax_ce_one": (lambda a: a.softmax_cross_entropy(3), rand(4)),
+    "radd": (lambda a: 2.0 + a, rand(3)),
+    "rsub": (lambda a: 2.0 - a, rand(3)),
+    "rmul": (lambda a: np.arange(3.0) * a, rand(3)),
+    "rdiv": (lambda a: 1.0 / a, rand(3, low=0.5, high=2.0)),
+    "rmatmul": (lambda a: np.arange(6.0).reshape(2, 3) @ a, rand(3, 2)),
+    "scalar_chain": (lambda a, b: (a * b + a.exp()).tanh() / (1.0 + b**2), rand(), rand(seed=2)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_backward_matches_numerical_gradient(name):
+    build, *arrays = CASES[name]
+    check_backward(build, *arrays)
+
+
+def test_every_operation_is_covered():
+    """A new operation needs a case above: compare the ops built by the cases with the code."""
+    seen = set()
+    for build, *arrays in CASES.values():
+        out = build(*[Value(a) for a in arrays])
+        seen.update(node.op for node in out.topological_order() if node.op)
+    expected = {"+", "-", "*", "/", "neg", "@", "exp", "log", "σ", "tanh", "relu", "sum", "mean",
+                "T", "max", "softmax-CE", "**2", "**3", "**0.5", "**-1"}
+    assert expected <= seen
+
+
+@pytest.mark.parametrize(
+    "a_shape, b_shape",
+    [((4, 3), (3,)), ((4, 3), (1, 3)), ((4, 1), (1, 3)), ((2, 4, 3), (4, 3)), ((), (2, 3))],
+)
+@pytest.mark.parametrize("op", ["+", "-", "*", "/"])
+def test_broadcasting_backward(a_shape, b_shape, op):
+    build = {
+        "+": lambda a, b: a + b,
+        "-": lambda a, b: a - b,
+        "*": lambda a, b: a * b,
+        "/": lambda a, b: a / b,
+    }[op]
+    a = rand(*a_shape, low=0.5, high=2.0)
+    b = rand(*b_shape, low=0.5, high=2.0, seed=2)
+    check_backward(build, a, b)
+
+
+def test_bias_added_to_every_row_gets_the_column_sums():
+    x = Value(rand(5, 3))
+    b = Value(np.zeros(3), label="b")
+    out = x + b
+    upstream = rand(5, 3, seed=3)
+    out.backward(upstream)
+    np.testing.assert_allclose(b.grad, upstream.sum(axis=0))
+    assert b.grad.shape == (3,)
+
+
+def test_gradients_add_at_a_fan_out():
+    # y = x + x**2: two paths from x, dy/dx = 1 + 2x
+    x = Value(3.0, label="x")
+    y = x + x**2
+    y.backward()
+    assert float(x.grad) == 1 + 2 * 3.0
+    # the same value used twice by one operation
+    x2 = Value(-1.5)
+    (x2 * x2).backward()
+    assert float(x2.grad) == 2 * -1.5
+
+
+def test_circuit_of_the_chapter():
+    x, y, z = Value(-2.0), Value(5.0), Value(-4.0)
+    q = x + y
+    f = q * z
+    f.backward()
+    assert (float(f.data), float(q.grad), float(x.grad), float(y.grad), float(z.grad)) == (
+        (-2.0 + 5.0) * -4.0, -4.0, -4.0, -4.0, -2.0 + 5.0)
+
+
+def test_sigmoid_neuron_matches_the_closed_form():
+    w = np.array([2.0, -3.0, -3.0])
+    x = np.array([-1.0, -2.0])
+    w0, w1, w2 = (Value(v) for v in w)
+    x0, x1 = (Value(v) for v in x)
+    out = (w0 * x0 + w1 * x1 + w2).sigmoid()
+    out.backward()
+    s = 1 / (1 + np.exp(-(w[0] * x[0] + w[1] * x[1] + w[2])))
+    local = s * (1 - s)
+    np.testing.assert_allclose([float(w0.grad), float(w1.grad), float(w2.grad)],
+                               [x[0] * local, x[1] * local, local])
+    np.testing.assert_allclose([float(x0.grad), float(x1.grad)], [w[0] * local, w[1] * local])
+
+
+def test_staged_computation_matches_numerical_gradient():
+    def build(x, y):
+        return (x + y.sigmoid()) / (x.sigmoid() + (x + y) ** 2)
+
+    check_backward(build, 3.0, -4.0)
+
+
+def test_two_layer_network_matches_numerical_gradient():
+    def build(X, W1, b1, W2, b2):
+        hidden = (X @ W1 + b1).relu()
+        return ((hidden @ W2 + b2 - 1.0) ** 2).sum() * 0.5
+
+    check_backward(build, rand(5, 3), rand(3, 4, seed=2), rand(4, seed=3), rand(4, 2, seed=4),
+                   rand(2, seed=5))
+
+
+def test_backward_of_an_array_needs_an_upstream_gradient():
+    out = Value(np.ones((2, 3))) * 2.0
+    with pytest.raises(ValueError, match=r"shape \(2, 3\).*upstream"):
+        out.backward()
+    with pytest.raises(ValueError, match=r"upstream has shape \(3,\).*\(2, 3\)"):
+        out.backward(np.ones(3))
+
+
+def test_single_element_array_is_seeded_with_one():
+    out = Value(np.array([2.0])) * 3.0
+    out.backward()
+    np.testing.assert_array_equal(out.grad, [1.0])
+
+
+def test_matmul_shape_mismatch_names_both_shapes():
+    with pytest.raises(ValueError, match=r"matmul.*\(2, 3\).*\(4, 2\)"):
+        Value(np.ones((2, 3))) @ Value(np.ones((4, 2)))
+    with pytest.raises(ValueError, match=r"matmul.*1-D or 2-D.*\(2, 2, 2\)"):
+        Value(np.ones((2, 2, 2))) @ Value(np.ones((2, 2)))
+
+
+@pytest.mark.parametrize(
+    "build, name",
+    [(lambda a, b: a + b, "addition"), (lambda a, b: a - b, "subtraction"),
+     (lambda a, b: a * b, "multiplication"), (lambda a, b: a / b, "division"),
+     (lambda a, b: mn.maximum(a, b), "maximum")],
+)
+def test_broadcasting_mismatch_names_the_operation_and_shapes(build, name):
+    with pytest.raises(ValueError, match=rf"{name}.*\(2, 3\) and \(4,\)"):
+        build(Value(np.ones((2, 3))), Value(np.ones(4)))
+
+
+def test_domain_errors_name_the_operation():
+    with pytest.raises(ValueError, match="log"):
+        Value(np.array([1.0, -1.0])).log()
+    with pytest.raises(ZeroDivisionError, match="division"):
+        Value(1.0) / 0.0
+    with pytest.raises(ValueError, match=r"\*\*0.5"):
+        Value(-1.0) ** 0.5
+    with pytest.raises(TypeError, match="exponent"):
+        Value(2.0) ** Value(2.0)
+    with pytest.raises(TypeError, match="exponent"):
+        2.0 ** Value(2.0)
+
+
+def test_bad_data_is_rejected():
+    with pytest.raises(TypeError, match="number"):
+        Value("three")
+    with pytest.raises(TypeError, match="complex"):
+        Value(1 + 2j)
+    with pytest.raises(ValueError, match="NaN or infinity"):
+        Value(np.array([1.0, np.nan]))
+    with pytest.raises(ValueError, match="NaN or infinity"):
+        Value(1.0) + np.inf
+    with pytest.raises(ValueError, match="NaN or infinity"):
+        (Value(np.ones(2)) * 2.0).backward(np.array([1.0, np.inf]))
+    with pytest.raises(ValueError, match="axis"):
+        Value(np.ones((2, 3))).sum(axis=2)
+    with pytest.raises(ValueError, match="labels"):
+        Value(np.ones((2, 3))).softmax_cross_entropy([0, 3])
+    with pytest.raises(ValueError, match="2 rows.*3 labels"):
+        Value(np.ones((2, 3))).softmax_cross_entropy([0, 1, 2])
+    with pytest.raises(TypeError, match="integer"):
+        Value(np.ones((2, 3))).softmax_cross_entropy([0.0, 1.0])
+
+
+def test_data_is_float64_and_a_copy():
+    array = np.array([1, 2, 3])
+    v = Value(array)
+    assert v.data.dtype == np.float64 and v.grad.dtype == np.float64
+    v.data *= 10
+    np.testing.assert_array_equal(array, [1, 2, 3])
+    assert Value(2).data.shape == () and float(Value(2).data) == 2.0
+
+
+def test_numpy_array_on_the_left_gives_a_value():
+    out = np.ones(3) + Value(np.arange(3.0))
+    assert isinstance(out, Value)
+    out = np.ones((2, 3)) @ Value(np.ones(3))
+    assert isinstance(out, Value) and out.shape == (2,)
+
+
+def test_maximum_routes_the_gradient_and_splits_ties():
+    a, b = Value(np.array([1.0, 5.0, 2.0])), Value(np.array([3.0, 4.0, 2.0]))
+    mn.maximum(a, b).sum().backward()
+    np.testing.assert_array_equal(a.grad, [0.0, 1.0, 0.5])
+    np.testing.assert_array_equal(b.grad, [1.0, 0.0, 0.5])
+
+
+def test_deep_chain_does_not_recurse():
+    depth = 3 * sys.getrecursionlimit()
+    x = Value(0.5)
+    y = x
+    for _ in range(depth):
+        y = y * 1.0 + 0.0
+    y.backward()
+    assert float(x.grad) == 1.0
+    assert len(y.topological_order()) > depth
+
+
+def test_topological_order_puts_inputs_first_and_is_deterministic():
+    x, y = Value(1.0, label="x"), Value(2.0, label="y")
+    f = (x * y + x).exp()
+    order = f.topological_order()
+    position = {node: i for i, node in enumerate(order)}
+    for node in order:
+        assert all(position[p] < position[node] for p in node.inputs)
+    assert order[-1] is f
+    assert [n.label for n in order] == [n.label for n in f.topological_order()]
+
+
+def test_input_gradients_accumulate_and_zero_grad_resets():
+    x = Value(2.0)
+    y = x * 3.0
+    f = y * y
+    f.backward()
+    first = float(x.grad)
+    assert first == 2 * (3.0 * 2.0) * 3.0
+    f.backward()
+    assert float(x.grad) == 2 * first  # inputs accumulate
+    assert float(y.grad) == 2 * 3.0 * 2.0  # intermediates are recomputed
+    f.zero_grad()
+    assert float(x.grad) == 0.0 and float(y.grad) == 0.0 and float(f.grad) == 0.0
+
+
+def test_repr_is_readable():
+    assert repr(Value(2.5, label="x")) == "Value(data=2.5, grad=0, label='x')"
+    assert repr(Value(np.ones((2, 3)))) == "Value(shape=(2, 3))"
+
+
+def test_import_mathnotes_stays_light():
+    import subprocess
+
+    code = "import sys, mathnotes as mn; mn.Value(1.0); print('matplotlib' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
+
+
+def test_docstring_examples():
+    assert doctest.testmod(value_module).failed == 0
