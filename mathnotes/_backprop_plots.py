@@ -1,0 +1,209 @@
+"""Pictures for the chapter on backpropagation that are not circuits.
+
+Circuits are drawn by :func:`mathnotes.draw`. This module draws what a
+loss does to its input (the softmax cross-entropy gradient as bars) and how
+a training run goes (loss curves). Every function returns a
+``matplotlib.figure.Figure`` that pyplot does not manage: it is shown when
+it is the value of a notebook cell, and nothing is shown if it is only
+assigned.
+"""
+
+import io
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+
+class _CellFigure(Figure):
+    """A figure that shows itself as a PNG when it is the value of a notebook cell.
+
+    IPython displays a plain ``Figure`` as a picture only once pyplot's inline
+    backend is active; this one needs no backend at all.
+    """
+
+    def _repr_png_(self):
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png", dpi=100)
+        return buffer.getvalue()
+
+
+def _finite_vector(values, name):
+    """A float64 1-D copy of ``values`` with at least one entry, all finite."""
+    try:
+        vector = np.array(values, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"{name} must be a sequence of numbers, got {type(values).__name__}") from error
+    if vector.ndim != 1:
+        raise ValueError(f"{name} must be 1-D, got shape {vector.shape}; flatten it first")
+    if vector.size == 0:
+        raise ValueError(f"{name} is empty")
+    if not np.all(np.isfinite(vector)):
+        raise ValueError(f"{name} contains NaN or infinity")
+    return vector
+
+
+def _softmax(scores):
+    """The softmax of a 1-D array of scores, computed without overflow.
+
+    Parameters
+    ----------
+    scores : array_like
+        Finite scores (logits), shape (K,).
+
+    Returns
+    -------
+    numpy.ndarray
+        Probabilities, shape (K,), positive and summing to 1.
+
+    Raises
+    ------
+    ValueError
+        If ``scores`` is not 1-D, is empty or is not finite.
+    """
+    s = _finite_vector(scores, "scores")
+    e = np.exp(s - s.max())  # shifting by a constant leaves the softmax unchanged
+    return e / e.sum()
+
+
+def plot_softmax_gradient(scores, target, *, class_names=None, figsize=(9.0, 3.4)):
+    """Softmax probabilities, the target, and the cross-entropy gradient ``p - y``.
+
+    The left panel shows the probabilities ``p = softmax(scores)`` next to
+    the target distribution ``y``; the right panel shows the gradient of the
+    cross-entropy ``-sum(y * log p)`` with respect to the scores, which is
+    ``p - y`` when ``y`` sums to 1. A bar below zero is a score that gradient
+    descent will raise; a bar above zero, one it will lower.
+
+    Parameters
+    ----------
+    scores : array_like
+        Scores (logits), shape (K,), finite.
+    target : int or array_like
+        The index of the correct class, or a target distribution of shape
+        (K,) with non-negative entries summing to 1.
+    class_names : sequence of str, optional
+        K names for the horizontal axis; class numbers by default.
+    figsize : tuple of float, optional
+        Figure size in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two axes. The left one holds two bar containers (``p`` and ``y``),
+        the right one a single bar container (``p - y``).
+
+    Raises
+    ------
+    ValueError
+        If the scores are not a finite 1-D array, the class index is out of
+        range, the target distribution has the wrong shape, a negative entry
+        or does not sum to 1, or the number of class names differs from K.
+    TypeError
+        If ``target`` is neither an integer nor an array.
+    """
+    p = _softmax(scores)
+    k = p.size
+    if isinstance(target, (bool, np.bool_)):
+        raise TypeError("target must be a class index or a distribution, got a bool")
+    if isinstance(target, (int, np.integer)):
+        if not 0 <= target < k:
+            raise ValueError(f"class index {target} is out of range for {k} classes")
+        y = np.zeros(k)
+        y[target] = 1.0
+    else:
+        y = _finite_vector(target, "target")
+        if y.shape != p.shape:
+            raise ValueError(f"target has shape {y.shape} but the scores have shape {p.shape}")
+        if np.any(y < 0) or not np.isclose(y.sum(), 1.0):
+            raise ValueError("a target distribution must be non-negative and sum to 1")
+    if class_names is None:
+        class_names = [str(j) for j in range(k)]
+    class_names = [str(name) for name in class_names]
+    if len(class_names) != k:
+        raise ValueError(f"got {len(class_names)} class names for {k} classes")
+
+    positions = np.arange(k)
+    fig = _CellFigure(figsize=figsize, layout="constrained")
+    ax_p, ax_g = fig.subplots(1, 2)
+    width = 0.38
+    ax_p.bar(positions - width / 2, p, width, color="tab:blue", label="p = softmax(s)")
+    ax_p.bar(positions + width / 2, y, width, color="tab:gray", label="target y")
+    ax_p.set_ylim(0, 1.05)
+    ax_p.set_title("probabilities and target", fontsize=10)
+    ax_p.legend(fontsize=8, loc="upper left")
+
+    gradient = p - y
+    colours = ["tab:red" if g > 0 else "tab:green" for g in gradient]
+    ax_g.bar(positions, gradient, 0.6, color=colours)
+    ax_g.axhline(0.0, color="black", linewidth=0.8)
+    limit = max(1.0, float(np.max(np.abs(gradient)))) * 1.05
+    ax_g.set_ylim(-limit, limit)
+    ax_g.set_title("gradient of the loss: p - y", fontsize=10)
+    for position, g in zip(positions, gradient):
+        offset = 0.04 * limit if g >= 0 else -0.04 * limit
+        ax_g.text(position, g + offset, f"{g:+.2f}", ha="center",
+                  va="bottom" if g >= 0 else "top", fontsize=8)
+    for ax in (ax_p, ax_g):
+        ax.set_xticks(positions, class_names)
+        ax.set_xlabel("class")
+        ax.grid(axis="y", alpha=0.3)
+    return fig
+
+
+def plot_loss_curves(curves, *, xlabel="step", ylabel="loss", title=None, log=True,
+                     figsize=(6.4, 3.6)):
+    """Loss against step for one or more training runs, one line each.
+
+    Parameters
+    ----------
+    curves : dict of str to array_like
+        Run label to the sequence of losses it recorded (1-D, finite, at
+        least one value; positive if ``log`` is true).
+    xlabel, ylabel : str, optional
+        Axis labels.
+    title : str, optional
+        Axes title.
+    log : bool, optional
+        Draw the loss on a logarithmic scale.
+    figsize : tuple of float, optional
+        Figure size in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axes with one line per run and a legend.
+
+    Raises
+    ------
+    TypeError
+        If ``curves`` is not a dict.
+    ValueError
+        If it is empty, or a curve is not a finite 1-D array, or a loss is
+        not positive on a logarithmic scale.
+    """
+    if not isinstance(curves, dict):
+        raise TypeError(f"curves must be a dict of label -> losses, got {type(curves).__name__}")
+    if not curves:
+        raise ValueError("give at least one curve")
+    checked = {}
+    for label, losses in curves.items():
+        values = _finite_vector(losses, f"curves[{label!r}]")
+        if log and np.any(values <= 0):
+            raise ValueError(f"curves[{label!r}] has a loss <= 0; use log=False to draw it")
+        checked[str(label)] = values
+
+    fig = _CellFigure(figsize=figsize, layout="constrained")
+    ax = fig.subplots()
+    for label, values in checked.items():
+        ax.plot(np.arange(values.size), values, linewidth=1.4, label=label)
+    if log:
+        ax.set_yscale("log")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # steps and epochs are whole numbers
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title, fontsize=10)
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize=8)
+    return fig
