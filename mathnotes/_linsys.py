@@ -1,0 +1,600 @@
+"""Linear systems: elimination with row exchanges, and row and column pictures.
+
+Used by chapter 1. The pictures follow the two readings of ``A x = b``
+popularised by Strang: each row is a line (2-D) or a plane (3-D), and the
+solution is where they meet; or ``b`` is a combination of the columns of
+``A`` and the unknowns are its weights.
+
+Matplotlib is imported inside the plotting functions, so that importing this
+module (and :func:`lu_partial_pivoting`) stays light.
+"""
+
+import numpy as np
+
+_NAMES = ("x", "y", "z")
+
+
+# ----------------------------------------------------------------------------
+# input checks
+# ----------------------------------------------------------------------------
+def _as_system(A, b, *, sizes=(2, 3)):
+    """Validate a square system and return float64 copies of ``A`` and ``b``."""
+    A = np.array(A, dtype=float)
+    b = np.array(b, dtype=float)
+    if A.ndim != 2 or A.shape[0] != A.shape[1]:
+        raise ValueError(f"A must be a square 2-D array, got shape {A.shape}")
+    if A.shape[0] not in sizes:
+        raise ValueError(
+            f"A must be {' or '.join(f'{n}x{n}' for n in sizes)} for this picture, got {A.shape}"
+        )
+    if b.shape not in ((A.shape[0],), (A.shape[0], 1)):
+        raise ValueError(f"b must have {A.shape[0]} entries to match A {A.shape}, got shape {b.shape}")
+    if not (np.all(np.isfinite(A)) and np.all(np.isfinite(b))):
+        raise ValueError("A and b must contain only finite numbers (no nan or inf)")
+    return A, b.reshape(-1)
+
+
+def _rank_tol(M):
+    """The tolerance ``np.linalg.matrix_rank`` uses by default."""
+    s = np.linalg.svd(M, compute_uv=False)
+    return (s.max() if s.size else 0.0) * max(M.shape) * np.finfo(float).eps
+
+
+# ----------------------------------------------------------------------------
+# algebra
+# ----------------------------------------------------------------------------
+def classify_system(A, b):
+    """Say whether ``A x = b`` has no, one, or infinitely many solutions.
+
+    The test compares ``rank(A)`` with the rank of the augmented matrix
+    ``[A | b]`` (both with NumPy's default tolerance).
+
+    Parameters
+    ----------
+    A : array_like
+        Shape ``(m, n)``.
+        The matrix.
+    b : array_like
+        Shape ``(m,)``.
+        The right-hand side.
+
+    Returns
+    -------
+    str
+        ``"unique"``, ``"infinite"`` or ``"none"``.
+
+    Examples
+    --------
+    >>> classify_system([[1, 2], [2, 4]], [3, 6])
+    'infinite'
+    >>> classify_system([[1, 2], [2, 4]], [3, 7])
+    'none'
+    """
+    A = np.array(A, dtype=float)
+    b = np.array(b, dtype=float).reshape(-1)
+    if A.ndim != 2:
+        raise ValueError(f"A must be a 2-D array, got shape {A.shape}")
+    if b.shape != (A.shape[0],):
+        raise ValueError(f"b must have {A.shape[0]} entries to match A {A.shape}, got {b.size}")
+    if not (np.all(np.isfinite(A)) and np.all(np.isfinite(b))):
+        raise ValueError("A and b must contain only finite numbers (no nan or inf)")
+    rank_A = np.linalg.matrix_rank(A)
+    rank_Ab = np.linalg.matrix_rank(np.column_stack([A, b]))
+    if rank_Ab > rank_A:
+        return "none"
+    return "unique" if rank_A == A.shape[1] else "infinite"
+
+
+def lu_partial_pivoting(A, *, record=False):
+    """Gaussian elimination with row exchanges: ``P @ A == L @ U``.
+
+    At step ``k`` the row with the largest entry (in absolute value) in
+    column ``k``, at or below the diagonal, is swapped up to be the pivot;
+    multiples of it are then subtracted from the rows below. A column whose
+    candidate pivots are all zero (up to rounding) is skipped, so a singular
+    matrix gives a ``U`` with a zero on the diagonal instead of an error.
+
+    Parameters
+    ----------
+    A : array_like
+        Shape ``(n, n)``.
+        A square matrix. It is not modified.
+    record : bool, optional
+        If true, also return the steps: a list of ``(text, U_now)`` pairs
+        describing each exchange and each elimination.
+
+    Returns
+    -------
+    P : ndarray
+        Shape ``(n, n)``.
+        A permutation matrix.
+    L : ndarray
+        Shape ``(n, n)``.
+        Unit lower-triangular; ``L[i, k]`` is the multiple of pivot row
+        ``k`` that was subtracted from row ``i``.
+    U : ndarray
+        Shape ``(n, n)``.
+        Upper-triangular.
+    steps : list of tuple
+        Pairs ``(text, U_now)``.
+        Only when ``record`` is true.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> A = np.array([[0., 1], [2, 3]])
+    >>> P, L, U = lu_partial_pivoting(A)
+    >>> bool(np.allclose(P @ A, L @ U))
+    True
+    """
+    U = np.array(A, dtype=float)  # a copy: the caller's array is never changed
+    if U.ndim != 2 or U.shape[0] != U.shape[1] or U.shape[0] == 0:
+        raise ValueError(f"A must be a non-empty square 2-D array, got shape {U.shape}")
+    if not np.all(np.isfinite(U)):
+        raise ValueError("A must contain only finite numbers (no nan or inf)")
+    n = U.shape[0]
+    perm = np.arange(n)
+    L = np.eye(n)
+    tol = n * np.finfo(float).eps * np.abs(U).max()
+    steps = []
+    for k in range(n - 1):
+        p = k + int(np.argmax(np.abs(U[k:, k])))
+        if abs(U[p, k]) <= tol:
+            U[k:, k] = 0.0
+            steps.append((f"column {k + 1}: no nonzero pivot, skip", U.copy()))
+            continue
+        if p != k:
+            U[[k, p]] = U[[p, k]]
+            L[[k, p], :k] = L[[p, k], :k]
+            perm[[k, p]] = perm[[p, k]]
+            steps.append((f"exchange rows {k + 1} and {p + 1}", U.copy()))
+        for i in range(k + 1, n):
+            m = U[i, k] / U[k, k]
+            L[i, k] = m
+            U[i, k:] -= m * U[k, k:]
+            U[i, k] = 0.0  # exactly zero, not a rounding leftover
+            if m != 0.0:
+                steps.append((f"row {i + 1} -= {m:.4g} * row {k + 1}", U.copy()))
+    P = np.eye(n)[perm]
+    if record:
+        return P, L, U, steps
+    return P, L, U
+
+
+def rotating_row_system(angle, b2, *, fixed_angle=60.0, b1=1.0):
+    """A 2x2 system whose second row is a unit normal turned by ``angle`` degrees.
+
+    Row ``i`` reads ``cos(t_i) x + sin(t_i) y = b_i``: a line at distance
+    ``|b_i|`` from the origin, perpendicular to the direction ``t_i``. The
+    first row is fixed at ``fixed_angle``. When ``angle`` equals
+    ``fixed_angle`` (or differs by 180 degrees) the two lines are parallel
+    and the matrix is singular. Entries are rounded to 12 decimals so that
+    ``cos(90)`` is exactly zero and equal angles give exactly equal rows.
+
+    Parameters
+    ----------
+    angle : float
+        Direction of the second row's normal, in degrees.
+    b2 : float
+        Right-hand side of the second equation.
+    fixed_angle : float, optional
+        Direction of the first row's normal, in degrees.
+    b1 : float, optional
+        Right-hand side of the first equation.
+
+    Returns
+    -------
+    A : ndarray
+        Shape ``(2, 2)``.
+    b : ndarray
+        Shape ``(2,)``.
+    """
+    values = np.array([angle, b2, fixed_angle, b1], dtype=float)
+    if not np.all(np.isfinite(values)):
+        raise ValueError("angle, b2, fixed_angle and b1 must be finite numbers")
+    t = np.deg2rad([fixed_angle, angle])
+    A = np.round(np.column_stack([np.cos(t), np.sin(t)]), 12) + 0.0  # + 0.0 turns -0 into 0
+    return A, np.array([b1, b2], dtype=float)
+
+
+def equation_text(a, rhs, names=_NAMES):
+    """Write one equation ``a . x = rhs`` as text, e.g. ``'x + 2y + 3z = 12'``."""
+    terms = []
+    for coef, name in zip(np.asarray(a, dtype=float), names):
+        if coef == 0:
+            continue
+        size = "" if abs(coef) == 1 else f"{abs(coef):.3g}"
+        sign = "-" if coef < 0 else "+"
+        terms.append((sign, f"{size}{name}"))
+    if not terms:
+        return f"0 = {rhs:.3g}"
+    first_sign, first = terms[0]
+    text = ("-" if first_sign == "-" else "") + first
+    text += "".join(f" {sign} {term}" for sign, term in terms[1:])
+    return f"{text} = {float(rhs):.3g}"
+
+
+# ----------------------------------------------------------------------------
+# pictures
+# ----------------------------------------------------------------------------
+_COLORS = ("tab:blue", "tab:orange", "tab:green")
+
+
+def _solution_line(A, b):
+    """Particular solution and null space basis (rows) of a consistent system."""
+    x0 = np.linalg.lstsq(A, b, rcond=None)[0]
+    _, s, Vt = np.linalg.svd(A)
+    null = Vt[np.sum(s > _rank_tol(A)):]
+    return x0, null
+
+
+def plot_row_picture(A, b, *, ax=None, center=None, radius=None, show_solution=True, legend=True):
+    """Row picture of a 3x3 system: one plane per equation, in 3-D.
+
+    Parameters
+    ----------
+    A : array_like
+        Shape ``(3, 3)``.
+        The matrix; row ``i`` is the normal of plane ``i``.
+    b : array_like
+        Shape ``(3,)``.
+        Right-hand sides.
+    ax : matplotlib.axes.Axes, optional
+        A 3-D axes to draw in; a new figure is made if omitted.
+    center : array_like, optional
+        Shape ``(3,)``.
+        Middle of the box drawn; default the least-squares solution.
+    radius : float, optional
+        Half-width of the box; default 6.
+    show_solution : bool, optional
+        Draw the solution set (a point or a line) when there is one.
+    legend : bool, optional
+        Label the planes with their equations.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The 3-D axes, with one surface per plane and, if drawn, the solution.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+
+    A, b = _as_system(A, b, sizes=(3,))
+    if np.any(np.all(A == 0, axis=1)):
+        raise ValueError("every row of A must have a nonzero entry to define a plane")
+    radius = 6.0 if radius is None else float(radius)
+    if not radius > 0:
+        raise ValueError(f"radius must be positive, got {radius}")
+    x0, null = _solution_line(A, b)
+    center = x0 if center is None else np.asarray(center, dtype=float).reshape(3)
+    if ax is None:
+        fig = plt.figure(figsize=(6, 5))
+        ax = fig.add_subplot(projection="3d")
+    grid = np.linspace(-radius, radius, 2)
+    handles = []
+    for i in range(3):
+        a = A[i]
+        k = int(np.argmax(np.abs(a)))  # solve for the coordinate with the largest coefficient
+        others = [j for j in range(3) if j != k]
+        U, V = np.meshgrid(center[others[0]] + grid, center[others[1]] + grid)
+        W = (b[i] - a[others[0]] * U - a[others[1]] * V) / a[k]
+        coords = [None] * 3
+        coords[others[0]], coords[others[1]], coords[k] = U, V, W
+        ax.plot_surface(*coords, color=_COLORS[i], alpha=0.3, linewidth=0, shade=False)
+        ring = [0, 1, 3, 2, 0]  # the corners of the 2x2 grid, in order around the edge
+        ax.plot(*[np.ravel(c)[ring] for c in coords], color=_COLORS[i], lw=1.5)
+        handles.append(Patch(color=_COLORS[i], alpha=0.6, label=equation_text(a, b[i])))
+    kind = classify_system(A, b)
+    if show_solution and kind != "none":
+        if len(null) == 0:
+            ax.scatter(*x0, color="black", s=40, depthshade=False)
+            handles.append(plt.Line2D([], [], color="black", marker="o", ls="", label="solution"))
+        elif len(null) == 1:
+            t = np.linspace(-radius, radius, 2)
+            pts = x0[:, None] + null[0][:, None] * t
+            ax.plot(*pts, color="black", lw=3, gid="solution")
+            handles.append(plt.Line2D([], [], color="black", lw=3, label="solution line"))
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.set_zlabel("z")
+    ax.set_aspect("equal")  # true angles between the planes
+    if legend:
+        ax.legend(handles=handles, loc="upper left", fontsize=8)
+    return ax
+
+
+def view_along(ax, direction):
+    """Turn a 3-D axes so that the eye looks along ``direction``.
+
+    Looking along the line where planes meet shows each plane edge-on, as
+    a line: the 3-D row picture becomes a 2-D one.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The axes to turn.
+    direction : array_like
+        Shape ``(3,)``.
+        A nonzero vector pointing from the scene towards the eye.
+
+    Returns
+    -------
+    tuple of float
+        The ``(elev, azim)`` angles set, in degrees.
+    """
+    d = np.array(direction, dtype=float).reshape(-1)
+    if d.shape != (3,) or not np.all(np.isfinite(d)) or not np.any(d):
+        raise ValueError(f"direction must be a finite nonzero 3-vector, got {direction!r}")
+    if getattr(ax, "name", "") != "3d":
+        raise ValueError("view_along needs 3-D axes (projection='3d')")
+    d = d / np.linalg.norm(d)
+    elev = float(np.degrees(np.arcsin(d[2])))
+    azim = float(np.degrees(np.arctan2(d[1], d[0])))
+    ax.set_proj_type("ortho")
+    ax.view_init(elev=elev, azim=azim)
+    return elev, azim
+
+
+def _span_patch(ax, basis, reach, color="0.6"):
+    """A translucent square of the plane spanned by two orthonormal vectors."""
+    s = np.linspace(-reach, reach, 2)
+    S, T = np.meshgrid(s, s)
+    pts = basis[:, 0, None, None] * S + basis[:, 1, None, None] * T
+    ax.plot_surface(*pts, color=color, alpha=0.25, linewidth=0, shade=False)
+
+
+def plot_column_picture(A, b, x=None, *, ax=None, show_span=True):
+    """Column picture: ``b`` as a combination ``x_1 a_1 + ... + x_n a_n`` of the columns.
+
+    Draws each column as an arrow from the origin, ``b`` as a black arrow,
+    and, if ``x`` is given, the path that adds ``x_1 a_1``, ``x_2 a_2``, ...
+    head to tail. For a 2x2 system the axes are 2-D; for 3x3 they are 3-D.
+    When the columns span only a line (2-D) or a plane (3-D), that span is
+    drawn in grey so one can see whether ``b`` lies in it.
+
+    Parameters
+    ----------
+    A : array_like
+        Shape ``(n, n)``, with n = 2 or 3.
+        The matrix whose columns are drawn.
+    b : array_like
+        Shape ``(n,)``.
+        The right-hand side.
+    x : array_like, optional
+        Shape ``(n,)``.
+        Weights of the combination to draw head to tail.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw: 2-D axes for n = 2, 3-D axes for n = 3.
+    show_span : bool, optional
+        Draw the column space when it is smaller than the whole space.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn in.
+    """
+    import matplotlib.pyplot as plt
+
+    A, b = _as_system(A, b)
+    n = A.shape[0]
+    if x is not None:
+        x = np.array(x, dtype=float).reshape(-1)
+        if x.shape != (n,) or not np.all(np.isfinite(x)):
+            raise ValueError(f"x must hold {n} finite weights, got {np.shape(x)}")
+    if ax is None:
+        fig = plt.figure(figsize=(5, 5))
+        ax = fig.add_subplot(projection="3d" if n == 3 else None)
+    if (n == 3) != (getattr(ax, "name", "") == "3d"):
+        raise ValueError(f"a {n}x{n} system needs {'3-D' if n == 3 else '2-D'} axes")
+    points = [np.zeros(n), b, *A.T]
+    if x is not None:
+        points += list(np.cumsum(A * x, axis=1).T)
+    reach = 1.1 * max(np.abs(np.array(points)).max(), 1e-12)
+    U, s, _ = np.linalg.svd(A)
+    rank = int(np.sum(s > _rank_tol(A)))
+    if n == 2:
+        draw = lambda p, q, **kw: ax.annotate(  # noqa: E731
+            "", xy=q, xytext=p, arrowprops=dict(arrowstyle="-|>", lw=2, shrinkA=0, shrinkB=0, **kw)
+        )
+        if show_span and rank == 1:
+            d = U[:, 0] * reach * 1.5
+            ax.plot([-d[0], d[0]], [-d[1], d[1]], color="0.6", lw=6, alpha=0.4,
+                    label="column space")
+    else:
+        def draw(p, q, color, ls="-"):
+            ax.quiver(*p, *(q - p), color=color, linestyle=ls, lw=2, arrow_length_ratio=0.08)
+
+        if show_span and rank == 2:
+            _span_patch(ax, U[:, :2], reach)
+    for j in range(n):
+        draw(np.zeros(n), A[:, j], color=_COLORS[j])
+        ax.plot(*[[c] for c in A[:, j]], marker="o", ms=4, color=_COLORS[j],
+                label=f"column {j + 1}")
+    draw(np.zeros(n), b, color="black")
+    ax.plot(*[[c] for c in b], marker="o", color="black", label="b")
+    if x is not None:
+        ax.plot([], [], color="0.3", ls="--", label="weights x times columns")
+    if x is not None:
+        start = np.zeros(n)
+        for j in range(n):
+            step = x[j] * A[:, j]
+            draw(start, start + step, color=_COLORS[j], ls="--")
+            start = start + step
+    if n == 2:
+        ax.set_xlim(-reach, reach)
+        ax.set_ylim(-reach, reach)
+        ax.set_aspect("equal")
+        ax.axhline(0, color="0.8", lw=0.8, zorder=0)
+        ax.axvline(0, color="0.8", lw=0.8, zorder=0)
+    else:
+        for setter in (ax.set_xlim, ax.set_ylim, ax.set_zlim):
+            setter(-reach, reach)
+        ax.set_aspect("equal")
+        ax.set_zlabel("3rd component")
+    ax.set_xlabel("1st component")
+    ax.set_ylabel("2nd component")
+    ax.legend(loc="upper left", fontsize=8)
+    return ax
+
+
+def _row_picture_2d(ax, A, b, reach):
+    """Lines of a 2x2 system and, if unique, their crossing point."""
+    t = np.linspace(-reach, reach, 2)
+    for i in range(2):
+        a = A[i]
+        if np.all(a == 0):
+            continue
+        n = a / np.linalg.norm(a)
+        foot = n * b[i] / np.linalg.norm(a)  # closest point of the line to the origin
+        direction = np.array([-n[1], n[0]])
+        pts = foot[:, None] + direction[:, None] * 2 * t
+        ax.plot(*pts, color=_COLORS[i], lw=2 + 2 * (i == 0), alpha=0.8,
+                label=equation_text(a, b[i]))
+    ax.set_xlim(-reach, reach)
+    ax.set_ylim(-reach, reach)
+    ax.set_aspect("equal")
+    ax.axhline(0, color="0.8", lw=0.8, zorder=0)
+    ax.axvline(0, color="0.8", lw=0.8, zorder=0)
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+
+
+_VERDICT = {
+    "unique": "one solution: the lines cross",
+    "none": "singular, no solution: parallel lines",
+    "infinite": "singular, infinitely many solutions: one line",
+}
+
+
+def plot_system_2x2(A, b, *, axes=None, reach=3.0, figsize=(9, 4.4)):
+    """Row picture and column picture of a 2x2 system, side by side.
+
+    This is the drawing of chapter 1's explorer. The left panel shows each
+    equation as a line and marks the solution; the right panel shows the
+    columns, ``b``, and (when a solution exists) the combination of the
+    columns that makes ``b``. The title says whether the system has one,
+    no, or infinitely many solutions.
+
+    Parameters
+    ----------
+    A : array_like
+        Shape ``(2, 2)``.
+    b : array_like
+        Shape ``(2,)``.
+    axes : tuple of matplotlib.axes.Axes, optional
+        Where to draw the row and the column picture. If omitted, a new
+        figure is made and the verdict becomes its title; otherwise the
+        verdict goes in the title of the first axes.
+    reach : float, optional
+        Half-width of the row-picture window.
+    figsize : tuple of float, optional
+        Size of a new figure, in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure holding the two axes.
+    """
+    import matplotlib.pyplot as plt
+
+    A, b = _as_system(A, b, sizes=(2,))
+    if not reach > 0:
+        raise ValueError(f"reach must be positive, got {reach}")
+    if axes is None:
+        fig, (left, right) = plt.subplots(1, 2, figsize=figsize)
+    else:
+        if len(axes) != 2:
+            raise ValueError(f"axes must be a pair (row picture, column picture), got {len(axes)}")
+        left, right = axes
+        fig = left.figure
+    kind = classify_system(A, b)
+    _row_picture_2d(left, A, b, reach)
+    x = None
+    if kind == "unique":
+        x = np.linalg.solve(A, b)
+        left.plot(*x, "o", color="black", ms=8, label=f"solution ({x[0]:.2f}, {x[1]:.2f})")
+    elif kind == "infinite":
+        x = np.linalg.lstsq(A, b, rcond=None)[0]  # the shortest solution
+    left.legend(loc="upper left", fontsize=8)
+    plot_column_picture(A, b, x, ax=right)
+    right.set_title("Column picture")
+    if axes is None:
+        left.set_title("Row picture")
+        fig.suptitle(_VERDICT[kind])
+        fig.tight_layout()
+    else:
+        left.set_title(f"Row picture: {_VERDICT[kind]}", fontsize=10)
+    return fig
+
+
+def plot_least_squares(t, y, coef, *, figsize=(10, 4.2)):
+    """A straight-line fit by least squares, and the loss it minimises.
+
+    The model is ``y ~ coef[0] + coef[1] * t``. The left panel shows the data,
+    the line and the residuals; the right panel shows the contours of the
+    loss ``f(c) = ||T c - y||^2`` (with ``T = [1, t]``), the minimiser
+    ``coef`` and arrows along minus the gradient ``-2 T^T (T c - y)`` at a
+    few points.
+
+    Parameters
+    ----------
+    t, y : array_like
+        Shape ``(N,)``.
+        The data, N >= 2 with at least two distinct ``t``.
+    coef : array_like
+        Shape ``(2,)``.
+        Intercept and slope to draw, normally the least-squares solution.
+    figsize : tuple of float, optional
+        Size of the figure in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A figure with two axes.
+    """
+    import matplotlib.pyplot as plt
+
+    t = np.array(t, dtype=float).reshape(-1)
+    y = np.array(y, dtype=float).reshape(-1)
+    coef = np.array(coef, dtype=float).reshape(-1)
+    if t.shape != y.shape or t.size < 2:
+        raise ValueError(f"t and y must be 1-D with the same length >= 2, got {t.shape} and {y.shape}")
+    if coef.shape != (2,):
+        raise ValueError(f"coef must be (intercept, slope), got shape {coef.shape}")
+    if not all(np.all(np.isfinite(v)) for v in (t, y, coef)):
+        raise ValueError("t, y and coef must contain only finite numbers")
+    if np.ptp(t) == 0:
+        raise ValueError("t needs at least two distinct values to fit a line")
+    T = np.column_stack([np.ones_like(t), t])
+    fig, (left, right) = plt.subplots(1, 2, figsize=figsize)
+    fit = T @ coef
+    left.vlines(t, np.minimum(y, fit), np.maximum(y, fit), color="tab:red", lw=1, label="residuals")
+    left.plot(t, y, "o", color="tab:blue", ms=4, label="data")
+    left.plot(t, fit, color="black", label=f"fit {coef[0]:.2f} + {coef[1]:.2f} t")
+    left.set_xlabel("t")
+    left.set_ylabel("y")
+    left.legend(fontsize=8)
+    left.set_title("Data and least-squares line")
+
+    span = 1.5 * max(np.abs(coef).max(), 1.0)
+    c0 = np.linspace(coef[0] - span, coef[0] + span, 121)
+    c1 = np.linspace(coef[1] - span, coef[1] + span, 121)
+    C0, C1 = np.meshgrid(c0, c1)
+    R = C0[..., None] * T[:, 0] + C1[..., None] * T[:, 1] - y
+    loss = np.sum(R**2, axis=-1)
+    right.contour(C0, C1, loss, levels=np.quantile(loss, np.linspace(0.02, 0.9, 12)),
+                  cmap="viridis", linewidths=1)
+    g = np.linspace(-0.7, 0.7, 3) * span
+    P = np.array([(coef[0] + u, coef[1] + v) for u in g for v in g if u or v])
+    G = np.array([2 * T.T @ (T @ p - y) for p in P])
+    scale = 0.35 * span / np.abs(G).max()
+    right.quiver(P[:, 0], P[:, 1], -G[:, 0] * scale, -G[:, 1] * scale, angles="xy",
+                 scale_units="xy", scale=1, color="tab:red", width=0.006, label="minus gradient")
+    right.plot(*coef, "*", color="black", ms=14, label="minimiser")
+    right.set_xlabel("intercept c0")
+    right.set_ylabel("slope c1")
+    right.set_aspect("equal")
+    right.legend(fontsize=8, loc="upper right")
+    right.set_title("Loss contours and gradient")
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,241 @@
+"""Tests for mathnotes/_linsys.py: elimination, classification and the pictures."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.collections import PolyCollection  # noqa: E402
+from mpl_toolkits.mplot3d.art3d import Poly3DCollection  # noqa: E402
+
+import mathnotes as mn  # noqa: E402
+
+NOTES_A = np.array([[1.0, 2, 3], [2, 3, 4], [3, 4, 5]])
+NOTES_B = np.array([12.0, 11, 10])
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+# ---------------------------------------------------------------- classify_system
+def test_classify_the_three_cases():
+    assert mn.classify_system([[2.0, 1], [1, 3]], [1, 2]) == "unique"
+    assert mn.classify_system(NOTES_A, NOTES_B) == "infinite"
+    assert mn.classify_system(NOTES_A, NOTES_B + [0, 0, 1]) == "none"
+
+
+def test_classify_rectangular_least_squares_case():
+    A = np.array([[1.0, 0], [0, 1], [1, 1]])
+    assert mn.classify_system(A, [1, 1, 2]) == "unique"
+    assert mn.classify_system(A, [1, 1, 3]) == "none"
+
+
+@pytest.mark.parametrize(
+    "A, b, match",
+    [
+        ([1.0, 2.0], [1.0], "2-D"),
+        ([[1.0, 2], [3, 4]], [1.0, 2, 3], "entries"),
+        ([[1.0, np.nan], [3, 4]], [1.0, 2], "finite"),
+    ],
+)
+def test_classify_rejects_bad_input(A, b, match):
+    with pytest.raises(ValueError, match=match):
+        mn.classify_system(A, b)
+
+
+# ---------------------------------------------------------------- lu_partial_pivoting
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_lu_factors_random_matrices(seed):
+    A = np.random.default_rng(seed).normal(size=(5, 5))
+    P, L, U = mn.lu_partial_pivoting(A)
+    np.testing.assert_allclose(P @ A, L @ U, atol=1e-12)
+    assert np.allclose(np.tril(U, -1), 0) and np.allclose(np.triu(L, 1), 0)
+    np.testing.assert_array_equal(np.diag(L), 1.0)
+    np.testing.assert_array_equal(np.sort(P, axis=0)[-1], 1.0)  # one 1 per column
+    assert np.all(np.abs(L) <= 1 + 1e-12)  # partial pivoting bounds the multipliers
+
+
+def test_lu_needs_an_exchange_for_a_zero_pivot():
+    A = np.array([[0.0, 1], [2, 3]])
+    P, L, U, steps = mn.lu_partial_pivoting(A, record=True)
+    np.testing.assert_array_equal(P, [[0, 1], [1, 0]])
+    assert steps[0][0] == "exchange rows 1 and 2"
+    np.testing.assert_allclose(P @ A, L @ U)
+
+
+def test_lu_of_singular_matrix_has_a_zero_pivot_and_leaves_input_alone():
+    A = NOTES_A.copy()
+    P, L, U = mn.lu_partial_pivoting(A)
+    np.testing.assert_array_equal(A, NOTES_A)
+    np.testing.assert_allclose(P @ A, L @ U, atol=1e-12)
+    assert abs(U[2, 2]) < 1e-12
+
+
+def test_lu_skips_a_zero_column():
+    A = np.array([[0.0, 1, 2], [0, 3, 4], [0, 5, 7]])
+    P, L, U, steps = mn.lu_partial_pivoting(A, record=True)
+    assert "skip" in steps[0][0]
+    np.testing.assert_allclose(P @ A, L @ U, atol=1e-12)
+
+
+@pytest.mark.parametrize("A", [np.ones((2, 3)), np.ones(3), [[1.0, np.inf], [0, 1]], np.ones((0, 0))])
+def test_lu_rejects_bad_input(A):
+    with pytest.raises(ValueError):
+        mn.lu_partial_pivoting(A)
+
+
+# ---------------------------------------------------------------- rotating_row_system
+def test_rotating_row_is_singular_at_the_fixed_angle():
+    A, b = mn.rotating_row_system(60, 1.0)
+    np.testing.assert_array_equal(A[0], A[1])
+    assert mn.classify_system(A, b) == "infinite"
+    A, b = mn.rotating_row_system(60, 0.5)
+    assert mn.classify_system(A, b) == "none"
+    A, b = mn.rotating_row_system(240, -1.0)
+    assert mn.classify_system(A, b) == "infinite"
+    A, b = mn.rotating_row_system(150, 0.5)
+    assert mn.classify_system(A, b) == "unique"
+    np.testing.assert_allclose(np.linalg.norm(A, axis=1), 1.0)
+
+
+def test_rotating_row_rejects_nan():
+    with pytest.raises(ValueError, match="finite"):
+        mn.rotating_row_system(np.nan, 0.0)
+
+
+# ---------------------------------------------------------------- equation_text
+def test_equation_text():
+    assert mn.equation_text([1, 2, 3], 12) == "x + 2y + 3z = 12"
+    assert mn.equation_text([-1, 0, 0.5], -2) == "-x + 0.5z = -2"
+    assert mn.equation_text([0, 0], 1) == "0 = 1"
+
+
+# ---------------------------------------------------------------- pictures
+def test_row_picture_draws_three_planes_and_the_solution_line():
+    ax = mn.plot_row_picture(NOTES_A, NOTES_B)
+    assert ax.name == "3d"
+    assert len([c for c in ax.collections if isinstance(c, Poly3DCollection)]) == 3
+    assert len(ax.lines) == 4  # the outline of each plane and the line of solutions
+    assert [line.get_gid() for line in ax.lines].count("solution") == 1
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels[0] == "x + 2y + 3z = 12" and labels[-1] == "solution line"
+
+
+def test_row_picture_without_solution_draws_no_line():
+    ax = mn.plot_row_picture(NOTES_A, NOTES_B + [0, 0, 6], legend=False)
+    assert len(ax.lines) == 3 and ax.get_legend() is None  # outlines only
+
+
+def test_row_picture_rejects_2x2_and_zero_rows():
+    with pytest.raises(ValueError, match="3x3"):
+        mn.plot_row_picture(np.eye(2), [1, 1])
+    with pytest.raises(ValueError, match="nonzero"):
+        mn.plot_row_picture([[1.0, 0, 0], [0, 0, 0], [0, 0, 1]], [1, 0, 1])
+
+
+def test_column_picture_3d_has_span_and_arrows():
+    x = np.linalg.pinv(NOTES_A) @ NOTES_B
+    ax = mn.plot_column_picture(NOTES_A, NOTES_B, x)
+    assert ax.name == "3d"
+    polys = [c for c in ax.collections if isinstance(c, Poly3DCollection)]
+    assert len(polys) == 1  # the plane of the columns
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels[:4] == ["column 1", "column 2", "column 3", "b"]
+
+
+def test_column_picture_needs_matching_axes():
+    fig, ax = plt.subplots()
+    with pytest.raises(ValueError, match="3-D axes"):
+        mn.plot_column_picture(NOTES_A, NOTES_B, ax=ax)
+    with pytest.raises(ValueError, match="weights"):
+        mn.plot_column_picture(np.eye(2), [1, 1], x=[1, 2, 3])
+
+
+def test_view_along_sets_the_angles():
+    fig = plt.figure()
+    ax = fig.add_subplot(projection="3d")
+    elev, azim = mn.view_along(ax, [0, 0, 1])
+    assert elev == pytest.approx(90) and ax.elev == pytest.approx(90)
+    with pytest.raises(ValueError, match="nonzero"):
+        mn.view_along(ax, [0, 0, 0])
+    with pytest.raises(ValueError, match="3-D"):
+        mn.view_along(plt.subplots()[1], [1, 0, 0])
+
+
+@pytest.mark.parametrize(
+    "angle, b2, verdict",
+    [(150, 0.5, "one solution"), (60, 0.5, "no solution"), (60, 1.0, "infinitely many")],
+)
+def test_system_2x2_figure(angle, b2, verdict):
+    A, b = mn.rotating_row_system(angle, b2)
+    fig = mn.plot_system_2x2(A, b)
+    assert isinstance(fig, plt.Figure) and len(fig.axes) == 2
+    assert verdict in fig._suptitle.get_text()
+    left = fig.axes[0]
+    assert len(left.lines) >= 2  # one line per equation (plus axes and the solution)
+
+
+def test_system_2x2_rejects_3x3():
+    with pytest.raises(ValueError, match="2x2"):
+        mn.plot_system_2x2(NOTES_A, NOTES_B)
+
+
+def test_import_is_light():
+    import subprocess
+    import sys
+
+    code = "import sys, mathnotes._linsys; print('matplotlib' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_singular_2x2_column_picture_draws_the_span_as_a_line():
+    A, b = mn.rotating_row_system(60, 0.5)
+    fig = mn.plot_system_2x2(A, b)
+    assert not [c for c in fig.axes[1].collections if isinstance(c, PolyCollection)]
+    assert "column space" in [t.get_text() for t in fig.axes[1].get_legend().get_texts()]
+
+
+# ---------------------------------------------------------------- plot_least_squares
+def test_least_squares_figure_has_data_fit_and_gradient_arrows():
+    rng = np.random.default_rng(0)
+    t = np.linspace(0, 1, 10)
+    y = 1 + 2 * t + 0.1 * rng.normal(size=t.size)
+    T = np.column_stack([np.ones_like(t), t])
+    coef = np.linalg.lstsq(T, y, rcond=None)[0]
+    t_before, y_before = t.copy(), y.copy()
+    fig = mn.plot_least_squares(t, y, coef)
+    left, right = fig.axes[:2]
+    assert len(left.lines) == 2  # data and fitted line
+    labels = [t.get_text() for t in right.get_legend().get_texts()]
+    assert labels == ["minus gradient", "minimiser"]
+    quiver = [c for c in right.collections if type(c).__name__ == "Quiver"][0]
+    assert quiver.N == 8
+    # every arrow points downhill: towards lower loss
+    U, V = quiver.U, quiver.V
+    P = quiver.get_offsets()
+    for (c0, c1), u, v in zip(P, U, V):
+        before = np.sum((T @ [c0, c1] - y) ** 2)
+        after = np.sum((T @ [c0 + 1e-3 * u, c1 + 1e-3 * v] - y) ** 2)
+        assert after < before
+    np.testing.assert_array_equal(t, t_before)
+    np.testing.assert_array_equal(y, y_before)
+
+
+@pytest.mark.parametrize(
+    "t, y, coef, match",
+    [
+        ([0.0, 1.0], [1.0], [0.0, 1.0], "same length"),
+        ([0.0, 1.0], [1.0, 2.0], [0.0], "intercept, slope"),
+        ([1.0, 1.0], [1.0, 2.0], [0.0, 1.0], "distinct"),
+        ([0.0, np.nan], [1.0, 2.0], [0.0, 1.0], "finite"),
+    ],
+)
+def test_least_squares_figure_rejects_bad_input(t, y, coef, match):
+    with pytest.raises(ValueError, match=match):
+        mn.plot_least_squares(t, y, coef)
