@@ -1,0 +1,370 @@
+"""Counts and figures for chapter 4, *The chain rules*.
+
+The chain rule turns a derivative of a composition into a product of local
+derivatives. This module draws that product (tangent lines of each stage, the
+shapes of a Jacobian product, the paths of a total derivative) and counts the
+scalar multiplications that forward and reverse accumulation spend on a chain
+of Jacobians.
+"""
+
+import numbers
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.patches import Rectangle
+
+_ORDERS = ("forward", "reverse")
+
+
+def _check_callable(value, what):
+    if not callable(value):
+        raise TypeError(f"{what} must be a function of one number, got {type(value).__name__}")
+
+
+def _check_real(value, what):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{what} must be a real number, got {type(value).__name__}")
+    if not np.isfinite(value):
+        raise ValueError(f"{what} must be finite, got {value!r}")
+    return float(value)
+
+
+def _check_dims(dims, what="dims"):
+    dims = tuple(dims)
+    if len(dims) < 2:
+        raise ValueError(f"{what} needs at least two sizes (input and output), got {dims!r}")
+    for d in dims:
+        if isinstance(d, bool) or not isinstance(d, numbers.Integral) or d < 1:
+            raise ValueError(f"every size in {what} must be a positive integer, got {dims!r}")
+    return tuple(int(d) for d in dims)
+
+
+def chain_multiplication_counts(dims):
+    """Scalar multiplications needed to form the Jacobian of a chain, both ways.
+
+    The chain is ``x -> u_1 -> ... -> u_L`` with sizes ``dims = (d_0, d_1,
+    ..., d_L)``; stage ``l`` has the Jacobian ``J_l`` of shape
+    ``(d_l, d_{l-1})`` and the whole Jacobian is ``J_L @ ... @ J_1``. An
+    ``(a, b) @ (b, c)`` product costs ``a * b * c`` multiplications.
+
+    Parameters
+    ----------
+    dims : list or tuple of int
+        Sizes of the input, the intermediate values and the output.
+
+    Returns
+    -------
+    dict
+        ``{"forward": int, "reverse": int}``. Forward accumulation starts at
+        the input (``J_2 @ J_1`` first) and carries ``d_0`` columns;
+        reverse accumulation starts at the output (``J_L @ J_{L-1}`` first)
+        and carries ``d_L`` rows.
+
+    Examples
+    --------
+    >>> chain_multiplication_counts((1000, 100, 100, 1))
+    {'forward': 10100000, 'reverse': 110000}
+    """
+    d = _check_dims(dims)
+    n, m = d[0], d[-1]
+    forward = sum(d[l] * d[l - 1] * n for l in range(2, len(d)))
+    reverse = sum(m * d[l] * d[l - 1] for l in range(1, len(d) - 1))
+    return {"forward": forward, "reverse": reverse}
+
+
+def chain_product(jacobians, order="reverse"):
+    """Multiply a chain of Jacobians in a given order and count the work.
+
+    Parameters
+    ----------
+    jacobians : list of array_like
+        ``[J_1, ..., J_L]`` in the order the stages are applied: ``J_1`` is
+        the Jacobian of the first stage, shape ``(d_1, d_0)``, and ``J_l``
+        has shape ``(d_l, d_{l-1})``.
+    order : str, optional
+        ``"reverse"`` (default) or ``"forward"``. ``"forward"`` forms ``J_L @ (... @ (J_2 @ J_1))``, starting from the
+        input; ``"reverse"`` forms ``((J_L @ J_{L-1}) @ ...) @ J_1``,
+        starting from the output.
+
+    Returns
+    -------
+    product : ndarray
+        The Jacobian ``J_L @ ... @ J_1`` of shape ``(d_L, d_0)``, float64.
+    multiplications : int
+        Scalar multiplications performed, ``a * b * c`` per ``(a, b) @ (b, c)``.
+
+    Raises
+    ------
+    ValueError
+        If the list is empty, a Jacobian is not 2-D, the shapes do not chain
+        or ``order`` is unknown.
+    """
+    if order not in _ORDERS:
+        raise ValueError(f"order must be 'forward' or 'reverse', got {order!r}")
+    mats = [np.array(J, dtype=np.float64) for J in jacobians]
+    if not mats:
+        raise ValueError("give at least one Jacobian")
+    for i, J in enumerate(mats, start=1):
+        if J.ndim != 2:
+            raise ValueError(f"J_{i} must be a 2-D array, got shape {J.shape}")
+    for i in range(1, len(mats)):
+        if mats[i].shape[1] != mats[i - 1].shape[0]:
+            raise ValueError(
+                f"J_{i + 1} has shape {mats[i].shape} but J_{i} has shape {mats[i - 1].shape}: "
+                f"J_{i + 1} needs {mats[i - 1].shape[0]} columns to follow J_{i}"
+            )
+    count = 0
+    if order == "forward":
+        product = mats[0]
+        for J in mats[1:]:
+            count += J.shape[0] * J.shape[1] * product.shape[1]
+            product = J @ product
+    else:
+        product = mats[-1]
+        for J in reversed(mats[:-1]):
+            count += product.shape[0] * product.shape[1] * J.shape[1]
+            product = product @ J
+    return product, count
+
+
+def plot_chain_tangents(stages, x0, *, width=1.0, ncols=3, figsize=None):
+    """Draw each stage of a composition with its tangent, then the whole.
+
+    Parameters
+    ----------
+    stages : list of tuple
+        ``(label, f, df)`` for each stage in the order applied: ``f`` maps
+        the previous value to the next and ``df`` is its derivative. Both
+        must accept NumPy arrays.
+    x0 : float
+        The input at which the tangents are drawn.
+    width : float, optional
+        Half-width of the plotted window around each stage's input.
+    ncols : int, optional
+        Panels per row; the panels wrap onto as many rows as needed.
+    figsize : tuple, optional
+        Figure size; by default 3.2 inches wide and 2.8 inches tall per panel.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel per stage and a last panel for the composition, whose
+        tangent has the product of the stage slopes as its slope.
+    """
+    stages = list(stages)
+    if not stages:
+        raise ValueError("give at least one stage (label, f, df)")
+    for i, stage in enumerate(stages):
+        if len(stage) != 3 or not isinstance(stage[0], str):
+            raise ValueError(f"stage {i} must be (label, f, df), got {stage!r}")
+        _check_callable(stage[1], f"f of stage {i}")
+        _check_callable(stage[2], f"df of stage {i}")
+    x0 = _check_real(x0, "x0")
+    width = _check_real(width, "width")
+    if width <= 0:
+        raise ValueError(f"width must be positive, got {width}")
+
+    if isinstance(ncols, bool) or not isinstance(ncols, numbers.Integral) or ncols < 1:
+        raise ValueError(f"ncols must be a positive integer, got {ncols!r}")
+
+    panels = len(stages) + 1
+    ncols = min(int(ncols), panels)
+    nrows = -(-panels // ncols)
+    fig, grid = plt.subplots(nrows, ncols, figsize=figsize or (3.2 * ncols, 2.8 * nrows),
+                             layout="constrained", squeeze=False)
+    for ax in grid.ravel()[panels:]:
+        fig.delaxes(ax)
+    axes = grid.ravel()[:panels]
+    value, slopes = x0, []
+    for ax, (label, f, df) in zip(axes, stages):
+        t = np.linspace(value - width, value + width, 201)
+        out, slope = float(f(value)), float(df(value))
+        slopes.append(slope)
+        ax.plot(t, f(t), color="C0", label=label)
+        ax.plot(t, out + slope * (t - value), "--", color="C3", label=f"slope {slope:.3g}")
+        ax.plot([value], [out], "o", color="k")
+        ax.set_title(label, fontsize=10)
+        ax.set_xlabel(f"input (at {value:.3g})")
+        ax.legend(fontsize=8, loc="upper left")
+        value = out
+
+    def compose(t):
+        for _, f, _ in stages:
+            t = f(t)
+        return t
+
+    ax = axes[-1]
+    t = np.linspace(x0 - width, x0 + width, 201)
+    total = float(np.prod(slopes))
+    ax.plot(t, compose(t), color="C2", label="composition")
+    ax.plot(t, value + total * (t - x0), "--", color="C3", label=f"product {total:.3g}")
+    ax.plot([x0], [value], "o", color="k")
+    ax.set_title("whole chain", fontsize=10)
+    ax.set_xlabel(f"x (at {x0:.3g})")
+    ax.legend(fontsize=8, loc="upper left")
+    return fig
+
+
+def plot_jacobian_shapes(m, k, n, *, figsize=(8.0, 3.0)):
+    """Draw the shapes of the vector chain rule ``(m x k) @ (k x n) = (m x n)``.
+
+    Parameters
+    ----------
+    m, k, n : int
+        Sizes of the output ``y = f(u)``, the intermediate ``u = g(x)`` and
+        the input ``x``.
+    figsize : tuple, optional
+        Figure size in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Three grids of cells, one cell per partial derivative: ``∂y/∂u``,
+        ``∂u/∂x`` and their product ``∂y/∂x``; the shared size ``k`` is
+        highlighted.
+    """
+    m, k, n = _check_dims((m, k, n), "(m, k, n)")
+    fig, ax = plt.subplots(figsize=figsize)
+    blocks = [("∂y/∂u", m, k, "C0"), ("∂u/∂x", k, n, "C1"), ("∂y/∂x", m, n, "C2")]
+    gap, x, top = 2.0, 0.0, max(m, k) + 0.5
+    for i, (name, rows, cols, color) in enumerate(blocks):
+        for r in range(rows):
+            for c in range(cols):
+                ax.add_patch(Rectangle((x + c, top - r - 1), 1, 1, facecolor=color, alpha=0.35,
+                                       edgecolor="k", linewidth=0.6))
+        ax.text(x + cols / 2, top + 0.3, name, ha="center", va="bottom", fontsize=11)
+        ax.text(x + cols / 2, top - rows - 0.35, f"{rows} × {cols}", ha="center", va="top",
+                fontsize=11)
+        x += cols
+        if i == 0:
+            ax.text(x + gap / 2, top - max(m, k) / 2, "@", ha="center", va="center", fontsize=16)
+            x += gap
+        elif i == 1:  # leave room for the "k rows" arrow right of this block
+            ax.text(x + 0.6 * (gap + 0.6), top - max(m, k) / 2, "=", ha="center", va="center",
+                    fontsize=16)
+            x += gap + 0.6
+    # the shared size k: the columns of the first factor and the rows of the second
+    ax.annotate("", xy=(0, top - m - 1.1), xytext=(k, top - m - 1.1),
+                arrowprops={"arrowstyle": "<->", "color": "C3"})
+    ax.text(k / 2, top - m - 1.3, "k columns", color="C3", ha="center", va="top", fontsize=9)
+    right = k + gap + n + 0.3
+    ax.annotate("", xy=(right, top), xytext=(right, top - k),
+                arrowprops={"arrowstyle": "<->", "color": "C3"})
+    ax.text(right + 0.15, top - k / 2, "k rows", color="C3", ha="left", va="center",
+            rotation=90, fontsize=9)
+    ax.set_xlim(-0.5, x + 0.5)
+    ax.set_ylim(top - max(m, k, n) - 2.2, top + 1.2)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return fig
+
+
+def plot_total_derivative(f, paths, x0, *, width=1.5, figsize=(9.0, 3.5)):
+    """Draw a function of ``x`` whose derivative is a sum over paths.
+
+    Parameters
+    ----------
+    f : callable
+        The function of one variable (accepting NumPy arrays).
+    paths : dict
+        Maps a label for each path from ``x`` to the output to a function of
+        ``x`` giving that path's contribution; the derivative of ``f`` is
+        their sum.
+    x0 : float
+        The point at which the tangents and contributions are drawn.
+    width : float, optional
+        Half-width of the plotted window around ``x0``.
+    figsize : tuple, optional
+        Figure size in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Left: ``f`` with the tangent whose slope is the sum of the paths
+        (solid) and the tangent of each path alone (dashed). Right: one bar
+        per path and a bar for the total.
+    """
+    _check_callable(f, "f")
+    if not isinstance(paths, dict) or not paths:
+        raise ValueError("paths must be a non-empty dict {label: contribution(x)}")
+    for label, path in paths.items():
+        _check_callable(path, f"path {label!r}")
+    x0 = _check_real(x0, "x0")
+    width = _check_real(width, "width")
+    if width <= 0:
+        raise ValueError(f"width must be positive, got {width}")
+
+    parts = {label: float(path(x0)) for label, path in paths.items()}
+    total = sum(parts.values())
+    y0 = float(f(x0))
+    t = np.linspace(x0 - width, x0 + width, 201)
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=figsize, layout="constrained",
+                                      gridspec_kw={"width_ratios": [3, 2]})
+    left.plot(t, f(t), color="k", label="f(x)")
+    left.plot(t, y0 + total * (t - x0), color="C2", linewidth=2, label=f"all paths: {total:.3g}")
+    for i, (label, part) in enumerate(parts.items()):
+        left.plot(t, y0 + part * (t - x0), "--", color=f"C{i}", label=f"{label} only: {part:.3g}")
+    left.plot([x0], [y0], "o", color="k")
+    values = f(t)
+    pad = 0.15 * (values.max() - values.min() + 1e-12)
+    left.set_ylim(values.min() - pad, values.max() + pad)
+    left.set_xlabel("x")
+    left.set_title(f"tangents at x = {x0:.3g}", fontsize=10)
+    left.legend(fontsize=8, loc="best")
+
+    labels = [*parts, "sum"]
+    heights = [*parts.values(), total]
+    colors = [f"C{i}" for i in range(len(parts))] + ["C2"]
+    bars = right.bar(range(len(labels)), heights, color=colors)
+    right.bar_label(bars, fmt="%.3g", fontsize=9)
+    right.axhline(0, color="k", linewidth=0.8)
+    right.set_xticks(range(len(labels)), labels, fontsize=9)
+    right.set_title("contribution of each path to dy/dx", fontsize=10)
+    low, high = min(0.0, *heights), max(0.0, *heights)
+    span = high - low or 1.0
+    right.set_ylim(low - 0.15 * span, high + 0.15 * span)
+    return fig
+
+
+def plot_mode_costs(n_values, *, hidden=(64, 64), outputs=1, figsize=(6.5, 4.0)):
+    """Plot the multiplications of forward and reverse accumulation against ``n``.
+
+    The chain has sizes ``(n, *hidden, outputs)``; the counts come from
+    :func:`chain_multiplication_counts`.
+
+    Parameters
+    ----------
+    n_values : list of int
+        Input sizes (numbers of parameters) to plot, increasing.
+    hidden : tuple of int, optional
+        Sizes of the intermediate values.
+    outputs : int, optional
+        Size of the output; 1 for a scalar loss.
+    figsize : tuple, optional
+        Figure size in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A log-log plot with one line per mode.
+    """
+    n_values = list(n_values)
+    if len(n_values) < 2:
+        raise ValueError(f"n_values needs at least two sizes to draw a line, got {n_values!r}")
+    n_values = list(_check_dims(n_values, "n_values"))
+    if any(b <= a for a, b in zip(n_values, n_values[1:])):
+        raise ValueError(f"n_values must be increasing, got {n_values!r}")
+    hidden = _check_dims((*hidden, outputs), "hidden + (outputs,)")[:-1] if hidden else ()
+    _check_dims((1, outputs), "outputs")
+    counts = [chain_multiplication_counts((n, *hidden, outputs)) for n in n_values]
+    fig, ax = plt.subplots(figsize=figsize)
+    for mode, style in (("forward", "o-"), ("reverse", "s-")):
+        ax.loglog(n_values, [max(c[mode], 1) for c in counts], style, label=f"{mode} accumulation")
+    ax.set_xlabel("number of inputs n (parameters)")
+    ax.set_ylabel("scalar multiplications")
+    sizes = " → ".join(str(s) for s in ("n", *hidden, outputs))
+    ax.set_title(f"Jacobian of a chain with sizes {sizes}", fontsize=10)
+    ax.grid(True, which="major", alpha=0.4)
+    ax.legend(loc="upper left")
+    return fig

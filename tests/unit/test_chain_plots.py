@@ -1,0 +1,167 @@
+"""Tests for mathnotes._chain_plots: multiplication counts and chapter 4 figures."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+import mathnotes as mn  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def _chain(dims, seed=0):
+    rng = np.random.default_rng(seed)
+    return [rng.standard_normal((dims[i + 1], dims[i])) for i in range(len(dims) - 1)]
+
+
+@pytest.mark.parametrize("dims", [(5, 4, 3, 2), (7, 3, 1), (2, 6, 6, 6, 1), (3, 4)])
+def test_both_orders_give_the_same_jacobian_and_the_counted_work(dims):
+    jacobians = _chain(dims)
+    expected = jacobians[0]
+    for J in jacobians[1:]:
+        expected = J @ expected
+    counts = mn.chain_multiplication_counts(dims)
+    for order in ("forward", "reverse"):
+        product, count = mn.chain_product(jacobians, order)
+        assert product.shape == (dims[-1], dims[0])
+        np.testing.assert_allclose(product, expected, rtol=1e-12, atol=1e-12)
+        assert count == counts[order]
+
+
+def test_reverse_is_cheaper_for_a_scalar_output_of_many_inputs():
+    counts = mn.chain_multiplication_counts((1000, 100, 100, 1))
+    assert counts == {"forward": 100 * 100 * 1000 + 100 * 1000, "reverse": 100 * 100 + 100 * 1000}
+    assert counts["reverse"] < counts["forward"]
+
+
+def test_forward_is_cheaper_for_one_input_and_many_outputs():
+    counts = mn.chain_multiplication_counts((1, 100, 100, 1000))
+    assert counts["forward"] < counts["reverse"]
+
+
+def test_chain_product_leaves_inputs_alone():
+    jacobians = _chain((3, 2, 2))
+    copies = [J.copy() for J in jacobians]
+    mn.chain_product(jacobians, "forward")
+    for J, copy in zip(jacobians, copies):
+        np.testing.assert_array_equal(J, copy)
+
+
+@pytest.mark.parametrize(
+    "jacobians, order, message",
+    [
+        ([], "reverse", "at least one"),
+        ([np.ones((2, 3)), np.ones((2, 4))], "reverse", "needs 2 columns"),
+        ([np.ones(3)], "reverse", "2-D"),
+        ([np.ones((2, 2))], "sideways", "order"),
+    ],
+)
+def test_chain_product_rejects_bad_input(jacobians, order, message):
+    with pytest.raises(ValueError, match=message):
+        mn.chain_product(jacobians, order)
+
+
+@pytest.mark.parametrize("dims", [(3,), (3, 0), (2.5, 3), (True, 2)])
+def test_counts_reject_bad_sizes(dims):
+    with pytest.raises(ValueError):
+        mn.chain_multiplication_counts(dims)
+
+
+def test_chain_tangents_has_a_panel_per_stage_and_one_for_the_whole():
+    stages = [("u = x^2", np.square, lambda t: 2 * t), ("y = sin u", np.sin, np.cos)]
+    fig = mn.plot_chain_tangents(stages, 1.0)
+    assert len(fig.axes) == 3
+    # curve and tangent per panel
+    assert all(len(ax.lines) == 3 for ax in fig.axes)
+    last_tangent = fig.axes[-1].lines[1]
+    t, y = last_tangent.get_data()
+    slope = (y[-1] - y[0]) / (t[-1] - t[0])
+    assert slope == pytest.approx(2.0 * np.cos(1.0))
+
+
+def test_chain_tangents_wraps_panels_into_rows():
+    stages = [(f"s{i}", np.sin, np.cos) for i in range(4)]
+    fig = mn.plot_chain_tangents(stages, 0.5, ncols=3)
+    assert len(fig.axes) == 5  # the unused sixth cell is removed
+    with pytest.raises(ValueError, match="ncols"):
+        mn.plot_chain_tangents(stages, 0.5, ncols=0)
+
+
+@pytest.mark.parametrize(
+    "stages, x0, error",
+    [
+        ([], 1.0, ValueError),
+        ([("f", np.sin)], 1.0, ValueError),
+        ([("f", np.sin, 3)], 1.0, TypeError),
+        ([("f", np.sin, np.cos)], "1", TypeError),
+        ([("f", np.sin, np.cos)], float("nan"), ValueError),
+    ],
+)
+def test_chain_tangents_rejects_bad_input(stages, x0, error):
+    with pytest.raises(error):
+        mn.plot_chain_tangents(stages, x0)
+
+
+def test_jacobian_shapes_draws_one_cell_per_partial():
+    fig = mn.plot_jacobian_shapes(2, 4, 3)
+    (ax,) = fig.axes
+    assert len(ax.patches) == 2 * 4 + 4 * 3 + 2 * 3
+    texts = [t.get_text() for t in ax.texts]
+    assert "2 × 4" in texts and "4 × 3" in texts and "2 × 3" in texts
+
+
+def test_jacobian_shapes_rejects_non_positive_sizes():
+    with pytest.raises(ValueError, match="positive"):
+        mn.plot_jacobian_shapes(2, 0, 3)
+
+
+def test_total_derivative_bars_add_up():
+    fig = mn.plot_total_derivative(lambda x: x + x**2, {"direct": lambda x: 1.0, "via u": lambda x: 2 * x}, 1.5)
+    left, right = fig.axes
+    heights = [p.get_height() for p in right.patches]
+    assert heights == pytest.approx([1.0, 3.0, 4.0])
+    assert len(left.lines) == 1 + 1 + 2 + 1  # curve, total tangent, one per path, point
+
+
+@pytest.mark.parametrize(
+    "f, paths, error",
+    [
+        (None, {"a": abs}, TypeError),
+        (abs, {}, ValueError),
+        (abs, [abs], ValueError),
+        (abs, {"a": 2.0}, TypeError),
+    ],
+)
+def test_total_derivative_rejects_bad_input(f, paths, error):
+    with pytest.raises(error):
+        mn.plot_total_derivative(f, paths, 0.0)
+
+
+def test_mode_costs_plots_both_modes():
+    fig = mn.plot_mode_costs([10, 100, 1000], hidden=(8, 8))
+    (ax,) = fig.axes
+    forward, reverse = ax.lines
+    assert list(forward.get_xdata()) == [10, 100, 1000]
+    assert np.all(np.asarray(reverse.get_ydata()) < np.asarray(forward.get_ydata()))
+
+
+@pytest.mark.parametrize("n_values", [[10], [100, 10], [0, 10]])
+def test_mode_costs_rejects_bad_sizes(n_values):
+    with pytest.raises(ValueError):
+        mn.plot_mode_costs(n_values)
+
+
+def test_import_does_not_load_matplotlib_eagerly():
+    import subprocess
+    import sys
+
+    code = "import sys, mathnotes; assert 'matplotlib' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)
