@@ -8,24 +8,11 @@ it is the value of a notebook cell, and nothing is shown if it is only
 assigned.
 """
 
-import io
 
 import numpy as np
-from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-
-class _CellFigure(Figure):
-    """A figure that shows itself as a PNG when it is the value of a notebook cell.
-
-    IPython displays a plain ``Figure`` as a picture only once pyplot's inline
-    backend is active; this one needs no backend at all.
-    """
-
-    def _repr_png_(self):
-        buffer = io.BytesIO()
-        self.savefig(buffer, format="png", dpi=100)
-        return buffer.getvalue()
+from mathnotes._figures import CellFigure
 
 
 def _finite_vector(values, name):
@@ -124,7 +111,7 @@ def plot_softmax_gradient(scores, target, *, class_names=None, figsize=(9.0, 3.4
         raise ValueError(f"got {len(class_names)} class names for {k} classes")
 
     positions = np.arange(k)
-    fig = _CellFigure(figsize=figsize, layout="constrained")
+    fig = CellFigure(figsize=figsize, layout="constrained")
     ax_p, ax_g = fig.subplots(1, 2)
     width = 0.38
     ax_p.bar(positions - width / 2, p, width, color="tab:blue", label="p = softmax(s)")
@@ -193,7 +180,7 @@ def plot_loss_curves(curves, *, xlabel="step", ylabel="loss", title=None, log=Tr
             raise ValueError(f"curves[{label!r}] has a loss <= 0; use log=False to draw it")
         checked[str(label)] = values
 
-    fig = _CellFigure(figsize=figsize, layout="constrained")
+    fig = CellFigure(figsize=figsize, layout="constrained")
     ax = fig.subplots()
     for label, values in checked.items():
         ax.plot(np.arange(values.size), values, linewidth=1.4, label=label)

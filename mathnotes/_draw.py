@@ -17,15 +17,15 @@ Nothing depends on memory addresses or on hash order, so the same graph
 always gives the same picture.
 """
 
-import io
 from itertools import permutations
 from math import factorial
 
 import numpy as np
-from matplotlib.figure import Figure
+
 from matplotlib.path import Path
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Patch
 
+from mathnotes._figures import CellFigure
 from mathnotes._value import Value
 
 FORWARD_COLOUR = "#1f5fa8"  # blue: values of the forward pass
@@ -38,10 +38,9 @@ _LINE = 1.35 / 72  # height of a line of text, inches per point of font size
 _MAX_WIDTH, _MAX_HEIGHT = 22.0, 16.0  # larger drawings are scaled down to fit (inches)
 
 
-class CircuitFigure(Figure):
-    """A Matplotlib figure that shows itself as a PNG when it is a cell's value.
+class CircuitFigure(CellFigure):
+    """A circuit drawing that shows itself as a PNG when it is a cell's value.
 
-    It is not managed by ``pyplot``: assigning it to a name shows nothing.
     Its text form names the numbers of values and operations, not the size in
     pixels, so a notebook's stored output does not change with the layout.
     """
@@ -54,11 +53,6 @@ class CircuitFigure(Figure):
             return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
         return f"<CircuitFigure: {count(self.values, 'value')}, {count(self.operations, 'operation')}>"
-
-    def _repr_png_(self):
-        buffer = io.BytesIO()
-        self.savefig(buffer, format="png", dpi=100)
-        return buffer.getvalue()
 
 
 class _Node:

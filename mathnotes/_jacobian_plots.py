@@ -6,23 +6,9 @@ PNG) when it is the value of a notebook cell, and nothing is shown if it is
 only assigned.
 """
 
-import io
 
 import numpy as np
-from matplotlib.figure import Figure
-
-class JacobianFigure(Figure):
-    """A Matplotlib figure that shows itself as a PNG when it is a cell's value.
-
-    It is not managed by ``pyplot``: assigning it shows nothing, and
-    ``plt.show()`` does not show it.
-    """
-
-    def _repr_png_(self):
-        buffer = io.BytesIO()
-        self.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
-        return buffer.getvalue()
-
+from mathnotes._figures import CellFigure
 
 _CELL_INCHES = 0.45  # side of one matrix entry in plot_matrices
 _MIN_COLUMNS = 2.4  # a panel is at least this many cells wide, to leave room for its title
@@ -122,7 +108,7 @@ def plot_matrices(
     widths = [max(m.shape[1], _MIN_COLUMNS) for m in mats]  # room for a title above a narrow column
     width = _CELL_INCHES * (sum(widths) + 0.9 * len(mats)) + 0.4
     height = _CELL_INCHES * rows + (1.6 if suptitle else 1.2)
-    fig = JacobianFigure(figsize=(width, height), layout="constrained")
+    fig = CellFigure(figsize=(width, height), layout="constrained")
     axes = fig.subplots(1, len(mats), squeeze=False, gridspec_kw={"width_ratios": widths})[0]
     for ax, matrix, title in zip(axes, mats, titles):
         ax.imshow(matrix, cmap=cmap, vmin=-vmax, vmax=vmax, aspect="equal")
@@ -261,7 +247,7 @@ def draw_grid_deformation(f, jacobian, point, *, radius=0.3, lines=5, figsize=(7
     linear = [fp + (line - p) @ J.T for line in grid]
     gap = max(float(np.max(np.linalg.norm(c - l, axis=1))) for c, l in zip(curved, linear))
 
-    fig = JacobianFigure(figsize=figsize, layout="constrained")
+    fig = CellFigure(figsize=figsize, layout="constrained")
     ax_in, ax_out = fig.subplots(1, 2)
     for line in grid:
         ax_in.plot(line[:, 0], line[:, 1], color="tab:blue", linewidth=1)
