@@ -46,7 +46,7 @@ def bench_chain(length=10_000):
     back = best_of(backward, repeat=3)
     return [
         (f"build a chain of {length:,} scalar operations", build, ""),
-        (f"backward through it (with zero_grad)", back, "target ≤ 0.5 s"),
+        ("backward through it (with zero_grad)", back, "target ≤ 0.5 s"),
     ]
 
 
@@ -118,7 +118,7 @@ def bench_draw():
     t_render = best_of(render, repeat=3)
     return [
         (f"draw a {nodes}-node graph (layout and artists)", t_draw, "target ≤ 1 s"),
-        (f"draw it and render a PNG", t_render, ""),
+        ("draw it and render a PNG", t_render, ""),
     ]
 
 

@@ -4,16 +4,10 @@ The gradients are compared with central differences computed here (not with
 mathnotes' own checker), so these tests do not depend on other modules.
 """
 
-import matplotlib
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.patches import Rectangle  # noqa: E402
-
-import mathnotes as mn  # noqa: E402
+import mathnotes as mn
 
 
 def central_gradient(f, x, eps=1e-6):
@@ -268,58 +262,3 @@ def test_softmax_cross_entropy_is_stable_for_large_logits():
 def test_softmax_cross_entropy_rejects_bad_labels(labels, error, match):
     with pytest.raises(error, match=match):
         mn.softmax_cross_entropy(np.zeros((3, 4)), np.array(labels))
-
-
-# --- the shape picture --------------------------------------------------------
-
-
-def test_plot_matmul_shapes_draws_three_boxes():
-    fig = mn.plot_matmul_shapes((5, 3), (3, 10), names=("dD", "X^T", "dW"), title="shapes")
-    ax = fig.axes[0]
-    boxes = [p for p in ax.patches if isinstance(p, Rectangle)]
-    assert len(boxes) == 3
-    assert sorted((b.get_height(), b.get_width()) for b in boxes) == [(3, 10), (5, 3), (5, 10)]
-    texts = [t.get_text() for t in ax.texts]
-    assert any("dW" in t and "5×10" in t for t in texts)
-    assert ax.get_title() == "shapes"
-    plt.close(fig)
-
-
-def test_plot_matmul_shapes_uses_given_axes():
-    fig, ax = plt.subplots()
-    assert mn.plot_matmul_shapes((2, 2), (2, 1), ax=ax) is fig
-    plt.close(fig)
-
-
-@pytest.mark.parametrize("left, right", [((5, 3), (4, 10)), ((5,), (5, 2)), ((0, 2), (2, 2))])
-def test_plot_matmul_shapes_rejects_bad_shapes(left, right):
-    with pytest.raises(ValueError):
-        mn.plot_matmul_shapes(left, right)
-
-
-# --- the batch-sum picture ------------------------------------------------------
-
-
-def test_plot_outer_product_sum_panels():
-    rng = np.random.default_rng(0)
-    X, dY = rng.standard_normal((4, 3)), rng.standard_normal((4, 2))
-    fig = mn.plot_outer_product_sum(X, dY, 2)
-    image_axes = [ax for ax in fig.axes if ax.images]
-    assert len(image_axes) == 3
-    arrays = [ax.images[0].get_array() for ax in image_axes]
-    np.testing.assert_allclose(arrays[0], np.outer(X[1], dY[1]))
-    np.testing.assert_allclose(arrays[1], X[:2].T @ dY[:2])
-    np.testing.assert_allclose(arrays[2], X.T @ dY)
-    assert all(len(ax.texts) == 6 for ax in image_axes)
-    plt.close(fig)
-
-
-@pytest.mark.parametrize("upto", [0, 5, 1.0, True])
-def test_plot_outer_product_sum_rejects_bad_count(upto):
-    with pytest.raises(ValueError, match="upto"):
-        mn.plot_outer_product_sum(np.ones((4, 3)), np.ones((4, 2)), upto)
-
-
-def test_plot_outer_product_sum_rejects_mismatched_rows():
-    with pytest.raises(ValueError, match="rows"):
-        mn.plot_outer_product_sum(np.ones((4, 3)), np.ones((3, 2)), 1)
