@@ -3,8 +3,10 @@
 Usage: python tools/execute_notebooks.py book/ch01_linear_systems.ipynb [...]
 
 Each notebook runs in its own folder with the current Python environment's
-kernel. Widget state and per-cell timings are dropped: the HTML book shows
-a static picture for each widget, and timings would change on every run.
+kernel. What would change on every run, or means nothing without a kernel,
+is dropped: widget views and widget state (the stored output keeps each
+widget's static picture, which the book and an unexecuted notebook show) and
+per-cell timings. Stream outputs are coalesced.
 Prints each notebook's execution time; exits non-zero if a cell fails.
 """
 
@@ -14,6 +16,8 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def execute(path):
@@ -27,11 +31,15 @@ def execute(path):
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
         record_timing=False,
+        coalesce_streams=True,  # one stream output per cell and name, however the kernel flushed
     )
     start = time.perf_counter()
     client.execute()
     seconds = time.perf_counter() - start
     nb.metadata.pop("widgets", None)  # nbclient needs the state while running; the book does not
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            output.get("data", {}).pop(WIDGET_VIEW, None)
     nbformat.write(nb, path)
     return seconds
 
