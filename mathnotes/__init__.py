@@ -68,6 +68,13 @@ _EXPORTS = {
     "maximum": "_value",
     "draw": "_draw",
     "explore": "_explore",
+    # chapter 7: toy data, a reference training loop and its pictures (mathnotes/_datasets.py,
+    # mathnotes/_training_plots.py)
+    "make_spirals": "_datasets",
+    "train_two_layer": "_training_plots",
+    "plot_decision_boundary": "_training_plots",
+    "plot_loss_history": "_training_plots",
+    "plot_training_run": "_training_plots",
 }
 
 __all__ = sorted(_EXPORTS)
