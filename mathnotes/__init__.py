@@ -69,12 +69,12 @@ _EXPORTS = {
     "draw": "_draw",
     "explore": "_explore",
     # chapter 7: toy data, a reference training loop and its pictures (mathnotes/_datasets.py,
-    # mathnotes/_training_plots.py)
+    # mathnotes/_training.py)
     "make_spirals": "_datasets",
-    "train_two_layer": "_training_plots",
-    "plot_decision_boundary": "_training_plots",
-    "plot_loss_history": "_training_plots",
-    "plot_training_run": "_training_plots",
+    "train_two_layer": "_training",
+    "plot_decision_boundary": "_training",
+    "plot_loss_history": "_training",
+    "plot_training_run": "_training",
 }
 
 __all__ = sorted(_EXPORTS)
