@@ -392,14 +392,14 @@ def plot_linearisation(
 
 
 def plot_partial_slices(f, grad, point, *, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0), levels=14, resolution=101,
-                        figsize=(9.6, 3.5)):
+                        figsize=(9.6, 6.4)):
     """Partial derivatives as slopes of slices through a point.
 
     Left: contour lines of ``f`` with the two slices through ``p = (x0, y0)``:
     the horizontal line ``y = y0`` (only x moves) and the vertical line
-    ``x = x0`` (only y moves). Middle: ``f(x, y0)`` against ``x`` with the
-    tangent line of slope ``grad(p)[0]``. Right: ``f(x0, y)`` against ``y``
-    with the tangent line of slope ``grad(p)[1]``.
+    ``x = x0`` (only y moves). Right, top: ``f(x, y0)`` against ``x`` with
+    the tangent line of slope ``grad(p)[0]``. Right, bottom: ``f(x0, y)``
+    against ``y`` with the tangent line of slope ``grad(p)[1]``.
 
     Parameters
     ----------
@@ -450,8 +450,11 @@ def plot_partial_slices(f, grad, point, *, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0), l
     along_x = np.array([_scalar(f, np.array([x, p[1]])) for x in xs])
     along_y = np.array([_scalar(f, np.array([p[0], y])) for y in ys])
 
-    fig, (ax_map, ax_x, ax_y) = plt.subplots(1, 3, figsize=figsize,
-                                             gridspec_kw={"width_ratios": [1, 1.2, 1.2]})
+    fig = plt.figure(figsize=figsize)
+    layout = fig.add_gridspec(2, 2, width_ratios=[1.15, 1])
+    ax_map = fig.add_subplot(layout[:, 0])  # the map spans both rows
+    ax_x = fig.add_subplot(layout[0, 1])
+    ax_y = fig.add_subplot(layout[1, 1])
     ax_map.contour(X, Y, Z, levels=levels, cmap="viridis", linewidths=0.9)
     ax_map.axhline(p[1], color="tab:orange", linewidth=2, label=f"$y = {p[1]:g}$ fixed")
     ax_map.axvline(p[0], color="tab:blue", linewidth=2, label=f"$x = {p[0]:g}$ fixed")
@@ -459,10 +462,11 @@ def plot_partial_slices(f, grad, point, *, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0), l
     ax_map.set_aspect("equal")
     ax_map.set_xlim(*xlim)
     ax_map.set_ylim(*ylim)
-    ax_map.set_xlabel("$x$")
-    ax_map.set_ylabel("$y$")
-    ax_map.legend(fontsize=9, loc="lower left")
-    ax_map.set_title("two slices through $p$", fontsize=10)
+    ax_map.set_xlabel("$x$", fontsize=12)
+    ax_map.set_ylabel("$y$", fontsize=12)
+    # below the map, where it hides no contour line
+    ax_map.legend(fontsize=11, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2)
+    ax_map.set_title("two slices through $p$", fontsize=12)
 
     for ax, grid, values, centre, slope, color, name, fixed in (
         (ax_x, xs, along_x, p[0], g[0], "tab:orange", "x", f"y = {p[1]:g}"),
@@ -474,9 +478,9 @@ def plot_partial_slices(f, grad, point, *, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0), l
         ax.plot(centre, f0, "ko", markersize=5)
         spread = values.max() - values.min()
         ax.set_ylim(values.min() - 0.1 * spread - 1e-12, values.max() + 0.1 * spread + 1e-12)
-        ax.set_xlabel(f"${name}$")
-        ax.legend(fontsize=9, loc="best")
-        ax.set_title(f"only ${name}$ moves", fontsize=10)
-    ax_x.set_ylabel("$f$")
+        ax.set_xlabel(f"${name}$", fontsize=12)
+        ax.set_ylabel("$f$", fontsize=12)
+        ax.legend(fontsize=11, loc="best")
+        ax.set_title(f"only ${name}$ moves", fontsize=12)
     fig.tight_layout()
     return fig

@@ -218,6 +218,14 @@ def equation_text(a, rhs, names=_NAMES):
 # pictures
 # ----------------------------------------------------------------------------
 _COLORS = ("tab:blue", "tab:orange", "tab:green")
+_LEGEND_FONTSIZE = 10
+
+
+def _legend_options(legend_kw, **defaults):
+    """Legend keywords: ``legend_kw`` over ``defaults`` over the module's."""
+    if legend_kw is not None and not isinstance(legend_kw, dict):
+        raise TypeError(f"legend_kw must be a dict of ax.legend arguments, got {type(legend_kw).__name__}")
+    return {"loc": "upper left", "fontsize": _LEGEND_FONTSIZE, **defaults, **(legend_kw or {})}
 
 
 def _solution_line(A, b):
@@ -228,7 +236,8 @@ def _solution_line(A, b):
     return x0, null
 
 
-def plot_row_picture(A, b, *, ax=None, center=None, radius=None, show_solution=True, legend=True):
+def plot_row_picture(A, b, *, ax=None, center=None, radius=None, show_solution=True, legend=True,
+                     legend_kw=None):
     """Row picture of a 3x3 system: one plane per equation, in 3-D.
 
     Parameters
@@ -250,6 +259,9 @@ def plot_row_picture(A, b, *, ax=None, center=None, radius=None, show_solution=T
         Draw the solution set (a point or a line) when there is one.
     legend : bool, optional
         Label the planes with their equations.
+    legend_kw : dict, optional
+        Keyword arguments for ``ax.legend`` (placement, font size), used
+        over the defaults ``loc="upper left", fontsize=10``.
 
     Returns
     -------
@@ -299,7 +311,7 @@ def plot_row_picture(A, b, *, ax=None, center=None, radius=None, show_solution=T
     ax.set_zlabel("z")
     ax.set_aspect("equal")  # true angles between the planes
     if legend:
-        ax.legend(handles=handles, loc="upper left", fontsize=8)
+        ax.legend(handles=handles, **_legend_options(legend_kw))
     return ax
 
 
@@ -335,15 +347,43 @@ def view_along(ax, direction):
     return elev, azim
 
 
-def _span_patch(ax, basis, reach, color="0.6"):
-    """A translucent square of the plane spanned by two orthonormal vectors."""
-    s = np.linspace(-reach, reach, 2)
-    S, T = np.meshgrid(s, s)
-    pts = basis[:, 0, None, None] * S + basis[:, 1, None, None] * T
-    ax.plot_surface(*pts, color=color, alpha=0.25, linewidth=0, shade=False)
+def _clip_polygon(corners, lims):
+    """Clip a planar polygon (rows are 3-D corners) to the box ``lims``."""
+    poly = [np.asarray(c, dtype=float) for c in corners]
+    for axis, (low, high) in enumerate(lims):
+        for sign, bound in ((1.0, low), (-1.0, high)):  # keep sign * (p - bound) >= 0
+            out = []
+            for k, cur in enumerate(poly):
+                prev = poly[k - 1]
+                d_cur, d_prev = sign * (cur[axis] - bound), sign * (prev[axis] - bound)
+                if (d_cur >= 0) != (d_prev >= 0):
+                    out.append(prev + (cur - prev) * d_prev / (d_prev - d_cur))
+                if d_cur >= 0:
+                    out.append(cur)
+            poly = out
+            if not poly:
+                return np.zeros((0, 3))
+    return np.array(poly)
 
 
-def plot_column_picture(A, b, x=None, *, ax=None, show_span=True):
+def _span_patch(ax, basis, reach, color="0.6", *, middle=None, lims=None):
+    """A translucent square of the plane spanned by two orthonormal vectors.
+
+    The square is centred on ``middle`` (a point of the plane, default the
+    origin); with ``lims`` it is cut to that box, so it never leaves the axes.
+    """
+    from mpl_toolkits.mplot3d.art3d import Poly3DCollection
+
+    middle = np.zeros(3) if middle is None else np.asarray(middle, dtype=float)
+    corners = [middle + reach * (u * basis[:, 0] + v * basis[:, 1])
+               for u, v in ((-1, -1), (1, -1), (1, 1), (-1, 1))]
+    poly = np.array(corners) if lims is None else _clip_polygon(corners, lims)
+    if len(poly) >= 3:
+        ax.add_collection3d(Poly3DCollection([poly], facecolor=color, alpha=0.25, linewidth=0))
+
+
+def plot_column_picture(A, b, x=None, *, ax=None, show_span=True, fit=False, legend=True,
+                        legend_kw=None):
     """Column picture: ``b`` as a combination ``x_1 a_1 + ... + x_n a_n`` of the columns.
 
     Draws each column as an arrow from the origin, ``b`` as a black arrow,
@@ -367,6 +407,15 @@ def plot_column_picture(A, b, x=None, *, ax=None, show_span=True):
         Where to draw: 2-D axes for n = 2, 3-D axes for n = 3.
     show_span : bool, optional
         Draw the column space when it is smaller than the whole space.
+    fit : bool, optional
+        If true, the window is fitted around the arrows instead of centred
+        on the origin, so that short arrows are drawn larger.
+    legend : bool, optional
+        Draw a legend in the axes. The artists keep their labels either
+        way, so ``ax.get_legend_handles_labels()`` can feed a figure legend.
+    legend_kw : dict, optional
+        Keyword arguments for ``ax.legend`` (placement, font size), used
+        over the defaults ``loc="upper left", fontsize=10``.
 
     Returns
     -------
@@ -390,6 +439,12 @@ def plot_column_picture(A, b, x=None, *, ax=None, show_span=True):
     if x is not None:
         points += list(np.cumsum(A * x, axis=1).T)
     reach = 1.1 * max(np.abs(np.array(points)).max(), 1e-12)
+    center = np.zeros(n)
+    if fit:  # a cube around the points, with a margin
+        low, high = np.min(points, axis=0), np.max(points, axis=0)
+        center = (low + high) / 2
+        reach = max(0.55 * np.max(high - low), 1e-12)
+    lims = [(c - reach, c + reach) for c in center]
     U, s, _ = np.linalg.svd(A)
     rank = int(np.sum(s > _rank_tol(A)))
     if n == 2:
@@ -405,7 +460,10 @@ def plot_column_picture(A, b, x=None, *, ax=None, show_span=True):
             ax.quiver(*p, *(q - p), color=color, linestyle=ls, lw=2, arrow_length_ratio=0.08)
 
         if show_span and rank == 2:
-            _span_patch(ax, U[:, :2], reach)
+            basis = U[:, :2]
+            middle = basis @ (basis.T @ center)  # the box centre, projected on the plane
+            _span_patch(ax, basis, reach * 2 if fit else reach, middle=middle,
+                        lims=lims if fit else None)
     for j in range(n):
         draw(np.zeros(n), A[:, j], color=_COLORS[j])
         ax.plot(*[[c] for c in A[:, j]], marker="o", ms=4, color=_COLORS[j],
@@ -421,19 +479,20 @@ def plot_column_picture(A, b, x=None, *, ax=None, show_span=True):
             draw(start, start + step, color=_COLORS[j], ls="--")
             start = start + step
     if n == 2:
-        ax.set_xlim(-reach, reach)
-        ax.set_ylim(-reach, reach)
+        ax.set_xlim(*lims[0])
+        ax.set_ylim(*lims[1])
         ax.set_aspect("equal")
         ax.axhline(0, color="0.8", lw=0.8, zorder=0)
         ax.axvline(0, color="0.8", lw=0.8, zorder=0)
     else:
-        for setter in (ax.set_xlim, ax.set_ylim, ax.set_zlim):
-            setter(-reach, reach)
+        for setter, lim in zip((ax.set_xlim, ax.set_ylim, ax.set_zlim), lims):
+            setter(*lim)
         ax.set_aspect("equal")
         ax.set_zlabel("3rd component")
     ax.set_xlabel("1st component")
     ax.set_ylabel("2nd component")
-    ax.legend(loc="upper left", fontsize=8)
+    if legend:
+        ax.legend(**_legend_options(legend_kw))
     return ax
 
 
@@ -466,14 +525,15 @@ _VERDICT = {
 }
 
 
-def plot_system_2x2(A, b, *, axes=None, reach=3.0, figsize=(9, 4.4)):
+def plot_system_2x2(A, b, *, axes=None, reach=3.0, figsize=(9, 5.6)):
     """Row picture and column picture of a 2x2 system, side by side.
 
     This is the drawing of chapter 1's explorer. The left panel shows each
     equation as a line and marks the solution; the right panel shows the
     columns, ``b``, and (when a solution exists) the combination of the
     columns that makes ``b``. The title says whether the system has one,
-    no, or infinitely many solutions.
+    no, or infinitely many solutions. The legends sit below the panels, so
+    they never hide a line whatever the slider values.
 
     Parameters
     ----------
@@ -515,19 +575,20 @@ def plot_system_2x2(A, b, *, axes=None, reach=3.0, figsize=(9, 4.4)):
         left.plot(*x, "o", color="black", ms=8, label=f"solution ({x[0]:.2f}, {x[1]:.2f})")
     elif kind == "infinite":
         x = np.linalg.lstsq(A, b, rcond=None)[0]  # the shortest solution
-    left.legend(loc="upper left", fontsize=8)
-    plot_column_picture(A, b, x, ax=right)
+    below = dict(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2)
+    left.legend(**_legend_options(below))
+    plot_column_picture(A, b, x, ax=right, legend_kw=below)
     right.set_title("Column picture")
     if axes is None:
         left.set_title("Row picture")
         fig.suptitle(_VERDICT[kind])
         fig.tight_layout()
     else:
-        left.set_title(f"Row picture: {_VERDICT[kind]}", fontsize=10)
+        left.set_title(f"Row picture: {_VERDICT[kind]}", fontsize=11)
     return fig
 
 
-def plot_least_squares(t, y, coef, *, figsize=(10, 4.2)):
+def plot_least_squares(t, y, coef, *, figsize=(10, 5.2)):
     """A straight-line fit by least squares, and the loss it minimises.
 
     The model is ``y ~ coef[0] + coef[1] * t``. The left panel shows the data,
@@ -573,7 +634,7 @@ def plot_least_squares(t, y, coef, *, figsize=(10, 4.2)):
     left.plot(t, fit, color="black", label=f"fit {coef[0]:.2f} + {coef[1]:.2f} t")
     left.set_xlabel("t")
     left.set_ylabel("y")
-    left.legend(fontsize=8)
+    left.legend(**_legend_options(None, loc="lower right"))
     left.set_title("Data and least-squares line")
 
     span = 1.5 * max(np.abs(coef).max(), 1.0)
@@ -594,7 +655,8 @@ def plot_least_squares(t, y, coef, *, figsize=(10, 4.2)):
     right.set_xlabel("intercept c0")
     right.set_ylabel("slope c1")
     right.set_aspect("equal")
-    right.legend(fontsize=8, loc="upper right")
+    # the contours fill the panel: the legend goes below it
+    right.legend(**_legend_options(dict(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)))
     right.set_title("Loss contours and gradient")
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.07, 1, 1))  # room for the legend below
     return fig

@@ -233,3 +233,13 @@ def test_contours_of_a_function_that_does_not_broadcast_match_a_broadcasting_one
     X2, Y2, Z2 = _grid_values(broadcasting, (-1.0, 1.0), (-2.0, 2.0), 15)
     np.testing.assert_allclose(Z1, Z2, rtol=1e-12)
     np.testing.assert_array_equal(X1, X2)
+
+
+def test_partial_slices_stack_the_slices_and_keep_the_map_legend_off_the_map():
+    fig = mn.plot_partial_slices(bowl, bowl_grad, np.array([1.0, -0.5]), resolution=20)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ax_map, ax_x, ax_y = fig.axes
+    box_map, box_x, box_y = (ax.get_window_extent(renderer) for ax in fig.axes)
+    assert box_x.y0 > box_y.y1 and min(box_x.x0, box_y.x0) > box_map.x1  # stacked, right
+    assert ax_map.get_legend().get_window_extent(renderer).y1 < box_map.y0

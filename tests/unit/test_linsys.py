@@ -239,3 +239,40 @@ def test_least_squares_figure_has_data_fit_and_gradient_arrows():
 def test_least_squares_figure_rejects_bad_input(t, y, coef, match):
     with pytest.raises(ValueError, match=match):
         mn.plot_least_squares(t, y, coef)
+
+
+def test_column_picture_fit_hugs_the_arrows_and_keeps_the_plane_inside():
+    ax = mn.plot_column_picture(NOTES_A, NOTES_B, fit=True, legend=False)
+    assert ax.get_legend() is None
+    low, high = ax.get_xlim()
+    assert low > -2 and high < 14  # not centred on the origin: 0..12 plus a margin
+    assert len([c for c in ax.collections if isinstance(c, Poly3DCollection)]) == 1
+    labels = ax.get_legend_handles_labels()[1]
+    assert labels[:4] == ["column 1", "column 2", "column 3", "b"]
+
+
+def test_legend_kw_places_the_legend():
+    ax = mn.plot_row_picture(NOTES_A, NOTES_B, legend_kw={"loc": "lower right", "fontsize": 12})
+    legend = ax.get_legend()
+    assert legend._loc == 4 and legend.get_texts()[0].get_fontsize() == 12
+    with pytest.raises(TypeError, match="legend_kw"):
+        mn.plot_column_picture(NOTES_A, NOTES_B, legend_kw="below")
+
+
+def test_system_2x2_legends_sit_below_the_panels():
+    fig = mn.plot_system_2x2(*mn.rotating_row_system(0, 0.5))
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    for ax in fig.axes:
+        assert ax.get_legend().get_window_extent(renderer).y1 < ax.get_window_extent(renderer).y0
+
+
+def test_clip_polygon_keeps_the_plane_inside_the_box():
+    from mathnotes._linsys import _clip_polygon
+
+    square = [[-2, -2, 0], [2, -2, 0], [2, 2, 0], [-2, 2, 0]]
+    lims = [(-1, 1), (-1, 3), (-1, 1)]
+    poly = _clip_polygon(square, lims)
+    np.testing.assert_allclose(poly.min(axis=0), [-1, -1, 0])
+    np.testing.assert_allclose(poly.max(axis=0), [1, 2, 0])
+    assert _clip_polygon(square, [(5, 6), (-1, 1), (-1, 1)]).shape == (0, 3)
