@@ -7,6 +7,7 @@ scalar multiplications that forward and reverse accumulation spend on a chain
 of Jacobians.
 """
 
+import math
 import numbers
 
 import matplotlib.pyplot as plt
@@ -14,6 +15,9 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 _ORDERS = ("forward", "reverse")
+# font sizes (points) of plot_chain_tangents, readable when the figure is
+# scaled to the width of the book's text column
+_TITLE_SIZE, _LABEL_SIZE, _TICK_SIZE, _LEGEND_SIZE = 13, 12, 11, 11
 
 
 def _check_callable(value, what):
@@ -141,7 +145,8 @@ def plot_chain_tangents(stages, x0, *, width=1.0, ncols=3, figsize=None):
     width : float, optional
         Half-width of the plotted window around each stage's input.
     ncols : int, optional
-        Panels per row; the panels wrap onto as many rows as needed.
+        Panels per row; the panels wrap onto as many rows as needed, and the
+        panels of a shorter last row share its full width.
     figsize : tuple, optional
         Figure size; by default 3.2 inches wide and 2.8 inches tall per panel.
 
@@ -170,11 +175,16 @@ def plot_chain_tangents(stages, x0, *, width=1.0, ncols=3, figsize=None):
     panels = len(stages) + 1
     ncols = min(int(ncols), panels)
     nrows = -(-panels // ncols)
-    fig, grid = plt.subplots(nrows, ncols, figsize=figsize or (3.2 * ncols, 2.8 * nrows),
-                             layout="constrained", squeeze=False)
-    for ax in grid.ravel()[panels:]:
-        fig.delaxes(ax)
-    axes = grid.ravel()[:panels]
+    fig = plt.figure(figsize=figsize or (3.2 * ncols, 2.8 * nrows), layout="constrained")
+    # A short last row is spread over the full width, so no grid cell is left empty.
+    last = panels - ncols * (nrows - 1)
+    span = ncols * last // math.gcd(ncols, last)  # grid columns: a multiple of both
+    grid = fig.add_gridspec(nrows, span)
+    axes = []
+    for i in range(panels):
+        row, col = divmod(i, ncols)
+        cells = span // (last if row == nrows - 1 else ncols)
+        axes.append(fig.add_subplot(grid[row, col * cells:(col + 1) * cells]))
     value, slopes = x0, []
     for ax, (label, f, df) in zip(axes, stages):
         t = np.linspace(value - width, value + width, 201)
@@ -183,9 +193,10 @@ def plot_chain_tangents(stages, x0, *, width=1.0, ncols=3, figsize=None):
         ax.plot(t, f(t), color="C0", label=label)
         ax.plot(t, out + slope * (t - value), "--", color="C3", label=f"slope {slope:.3g}")
         ax.plot([value], [out], "o", color="k")
-        ax.set_title(label, fontsize=10)
-        ax.set_xlabel(f"input (at {value:.3g})")
-        ax.legend(fontsize=8, loc="upper left")
+        ax.set_title(label, fontsize=_TITLE_SIZE)
+        ax.set_xlabel(f"input (at {value:.3g})", fontsize=_LABEL_SIZE)
+        ax.tick_params(labelsize=_TICK_SIZE)
+        ax.legend(fontsize=_LEGEND_SIZE, loc="upper left")
         value = out
 
     def compose(t):
@@ -199,9 +210,10 @@ def plot_chain_tangents(stages, x0, *, width=1.0, ncols=3, figsize=None):
     ax.plot(t, compose(t), color="C2", label="composition")
     ax.plot(t, value + total * (t - x0), "--", color="C3", label=f"product {total:.3g}")
     ax.plot([x0], [value], "o", color="k")
-    ax.set_title("whole chain", fontsize=10)
-    ax.set_xlabel(f"x (at {x0:.3g})")
-    ax.legend(fontsize=8, loc="upper left")
+    ax.set_title("whole chain", fontsize=_TITLE_SIZE)
+    ax.set_xlabel(f"x (at {x0:.3g})", fontsize=_LABEL_SIZE)
+    ax.tick_params(labelsize=_TICK_SIZE)
+    ax.legend(fontsize=_LEGEND_SIZE, loc="upper left")
     return fig
 
 

@@ -90,9 +90,23 @@ def test_chain_tangents_has_a_panel_per_stage_and_one_for_the_whole():
 def test_chain_tangents_wraps_panels_into_rows():
     stages = [(f"s{i}", np.sin, np.cos) for i in range(4)]
     fig = mn.plot_chain_tangents(stages, 0.5, ncols=3)
-    assert len(fig.axes) == 5  # the unused sixth cell is removed
+    assert len(fig.axes) == 5  # three panels, then two: no empty sixth cell
     with pytest.raises(ValueError, match="ncols"):
         mn.plot_chain_tangents(stages, 0.5, ncols=0)
+
+
+def test_chain_tangents_short_last_row_fills_the_width():
+    stages = [(f"s{i}", np.sin, np.cos) for i in range(4)]
+    fig = mn.plot_chain_tangents(stages, 0.5, ncols=3)
+    fig.canvas.draw()
+    boxes = [ax.get_position() for ax in fig.axes]
+    top, bottom = boxes[:3], boxes[3:]
+    assert all(b.y1 <= t.y0 for b in bottom for t in top)  # two rows
+    # the two panels of the last row span the same width as the three above
+    assert bottom[0].x0 == pytest.approx(top[0].x0, abs=0.02)
+    assert bottom[-1].x1 == pytest.approx(top[-1].x1, abs=0.02)
+    assert bottom[0].width > top[0].width
+    plt.close(fig)
 
 
 @pytest.mark.parametrize(
