@@ -35,7 +35,11 @@ WIRE_COLOUR = "#555555"
 
 _CHAR = 0.62 / 72  # width of an average character, inches per point of font size
 _LINE = 1.35 / 72  # height of a line of text, inches per point of font size
-_MAX_WIDTH, _MAX_HEIGHT = 22.0, 16.0  # larger drawings are scaled down to fit (inches)
+# larger drawings are scaled down to fit (inches); a book column shows about 8 inches
+# at 100 dpi, so wider pictures only shrink on the page
+_MAX_WIDTH, _MAX_HEIGHT = 12.0, 12.0
+_BOX_PAD = 0.7  # room around a value's text, in lines
+_WIRE_GAP = 1.0  # horizontal room for a wire between two columns, in lines
 
 
 class CircuitFigure(CellFigure):
@@ -160,7 +164,8 @@ def _renumber(column):
         n.pos = i
 
 
-def circuit_layout(out, *, show_grad=True, fmt="{:.3g}", fontsize=9.0, wire_gap=None, sweeps=8):
+def circuit_layout(out, *, show_grad=True, fmt="{:.3g}", fontsize=9.0, wire_gap=None,
+                   label_room=None, sweeps=8):
     """Place the graph of ``out``: columns, order inside columns, heights, wire paths.
 
     Parameters
@@ -173,6 +178,9 @@ def circuit_layout(out, *, show_grad=True, fmt="{:.3g}", fontsize=9.0, wire_gap=
         Font size in points; sizes and positions are in inches at this size.
     wire_gap : float, optional
         Horizontal room for wires between two columns, inches.
+    label_room : dict, optional
+        Extra horizontal room, inches, right of the column of each Value it
+        names (room for the labels of the wires leaving it).
     sweeps : int
         Rounds of crossing reduction and of height adjustment.
 
@@ -253,9 +261,9 @@ def circuit_layout(out, *, show_grad=True, fmt="{:.3g}", fontsize=9.0, wire_gap=
             n.lines = _text_lines(n.value, show_grad=show_grad, fmt=fmt)
             n.height = line * (len(n.lines) + 0.6)
             longest = max(len(text) for text, _, _ in n.lines)
-            box_width = max(box_width, _CHAR * fontsize * longest + 1.0 * line)
+            box_width = max(box_width, _CHAR * fontsize * longest + _BOX_PAD * line)
         elif n.kind == "op":  # a circle around the operation's name
-            n.height = n.width = max(2.0 * line, _CHAR * fontsize * _op_shrink(n.value.op)
+            n.height = n.width = max(1.8 * line, _CHAR * fontsize * _op_shrink(n.value.op)
                                      * len(n.value.op) + 0.5 * line)
         else:
             n.height, n.width = 0.8 * line, 0.0
@@ -284,13 +292,16 @@ def circuit_layout(out, *, show_grad=True, fmt="{:.3g}", fontsize=9.0, wire_gap=
                 n.y = -t
 
     # x of each column
-    wire_gap = 2.0 * line if wire_gap is None else wire_gap
+    wire_gap = _WIRE_GAP * line if wire_gap is None else wire_gap
+    label_room = label_room or {}
     x = 0.0
     for r, col in enumerate(columns):
         half = max(n.width for n in col) / 2
         x += half if r else 0.0
         layout.x.append(x)
-        x += half + wire_gap
+        extra = max((label_room.get(n.value, 0.0) for n in col if n.kind == "value"),
+                    default=0.0)
+        x += half + max(wire_gap, extra)
     layout.line = line
     layout.box_width = box_width
     return layout
@@ -490,8 +501,10 @@ def draw(out, *, show_grad=True, highlight=None, fmt="{:.3g}", title=None):
     Values are boxes with their label, their forward value (for an array,
     its shape) and, below, their gradient (for an array, the norm of the
     gradient); operations are circles; arrows follow the data. Where a value
-    feeds several operations (a fan-out), each of its wires is labelled with
-    the gradient it carries back, and the box shows their sum.
+    feeds several operations (a fan-out), each of its wires is labelled,
+    where it leaves the box, with the gradient it carries back, and the box
+    shows their sum. The drawing is kept compact so that a circuit of about
+    ten columns fits a book column (about 8 inches) with legible text.
 
     Parameters
     ----------
@@ -544,10 +557,18 @@ def draw(out, *, show_grad=True, highlight=None, fmt="{:.3g}", title=None):
         for p in v.inputs:
             fan_out[p] = fan_out.get(p, 0) + 1
     labelled = {key: c for key, c in contributions.items() if fan_out[key[0]] > 1}
-    label_width = max((len(fmt.format(c)) for c in labelled.values()), default=0)
     line = _LINE * fontsize
-    wire_gap = 2.0 * line + (_CHAR * fontsize * 0.85 * label_width + 0.6 * line if labelled else 0.0)
-    layout = circuit_layout(out, show_grad=show_grad, fmt=fmt, fontsize=fontsize, wire_gap=wire_gap)
+    label_font = 0.85  # wire labels, relative to the values' text
+
+    def label_width(text):
+        return _CHAR * fontsize * label_font * len(text)
+
+    label_room = {}  # a fan-out's labels sit in the gap right of its value
+    for (source, _), c in labelled.items():
+        room = label_width(fmt.format(c)) + (0.4 + _WIRE_GAP + 0.3) * line
+        label_room[source] = max(label_room.get(source, 0.0), room)
+    layout = circuit_layout(out, show_grad=show_grad, fmt=fmt, fontsize=fontsize,
+                            label_room=label_room)
 
     # figure size from the extent, scaled down if very large
     margin = 1.0 * line
@@ -579,7 +600,9 @@ def draw(out, *, show_grad=True, highlight=None, fmt="{:.3g}", title=None):
     for n in layout.nodes:
         if n.kind == "value" and len(n.right) > 1:
             targets = sorted(n.right, key=lambda m: m.pos)
-            spread = min(0.6 * n.height, 0.5 * line * (len(targets) - 1))
+            # labelled wires leave far enough apart for a label between them
+            step = 1.2 if n.value in label_room else 0.5
+            spread = min(0.7 * n.height, step * line * (len(targets) - 1))
             for i, m in enumerate(targets):
                 ports[(id(n), id(m))] = spread / 2 - spread * i / (len(targets) - 1)
 
@@ -587,8 +610,16 @@ def draw(out, *, show_grad=True, highlight=None, fmt="{:.3g}", title=None):
         path = wire["path"]
         points = [centre(n) for n in path]
         start, end = path[0], path[-1]
+        source, result = wire["source"], wire["result"]
+        label = None
         if start.kind == "value":
             points[0] = points[0] + (start.width / 2, ports.get((id(start), id(path[1])), 0.0))
+            if (source, result) in labelled:
+                # the label sits where the wire leaves the box, and the wire starts after it
+                label = fmt.format(labelled[(source, result)])
+                half = label_width(label) / 2
+                label_at = points[0] + (0.2 * line + half, 0.0)
+                points[0] = points[0] + (2 * half + 0.4 * line, 0.0)
         else:  # leave the circle towards the next point
             direction = points[1] - points[0]
             points[0] = points[0] + start.width / 2 * direction / np.hypot(*direction)
@@ -597,22 +628,22 @@ def draw(out, *, show_grad=True, highlight=None, fmt="{:.3g}", title=None):
         else:  # reach the circle from the previous point
             direction = points[-1] - points[-2]
             points[-1] = points[-1] - end.width / 2 * direction / np.hypot(*direction)
-        source, result = wire["source"], wire["result"]
         bright = on_path(result) and (source is None or source in marked)
         colour = HIGHLIGHT_COLOUR if bright else WIRE_COLOUR
         width_pt = 2.2 if bright else 1.0
+        curve = _smooth(points)
         ax.add_artist(FancyArrowPatch(
-            path=Path(_smooth(points)), arrowstyle="-|>", mutation_scale=9 * scale,
+            path=Path(curve), arrowstyle="-|>", mutation_scale=9 * scale,
             color=colour, lw=width_pt * scale, shrinkA=0, shrinkB=0, zorder=1,
         ))
         a, b = points[-2], points[-1]
         if wire["count"] > 1:
             ax.text(*(a + 0.6 * (b - a)) + (0, 0.5 * line), f"×{wire['count']}", ha="center",
-                    va="bottom", fontsize=0.85 * text_size, color=WIRE_COLOUR, zorder=4)
-        if (source, result) in labelled:
-            ax.text(*(a + 0.45 * (b - a)), fmt.format(labelled[(source, result)]),
-                    fontsize=0.85 * text_size, color=GRADIENT_COLOUR, ha="center", va="center",
-                    zorder=3, bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none"))
+                    va="bottom", fontsize=label_font * text_size, color=WIRE_COLOUR, zorder=4)
+        if label is not None:
+            ax.text(*label_at, label, fontsize=label_font * text_size, color=GRADIENT_COLOUR,
+                    ha="center", va="center", zorder=3,
+                    bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none"))
 
     for n in layout.nodes:
         x, y = centre(n)

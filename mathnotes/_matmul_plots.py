@@ -16,8 +16,11 @@ def plot_matmul_shapes(left, right, *, names=("A", "B", "C"), title=None, ax=Non
 
     Parameters
     ----------
-    left, right : tuple
-        Shapes ``(m, k)`` of ``A`` and ``(k, n)`` of ``B``.
+    left : tuple
+        The shape ``(m, k)`` of the left factor ``A``: its rows and columns.
+    right : tuple
+        The shape ``(k, n)`` of the right factor ``B``; its number of rows
+        must equal the number of columns of ``A``.
     names : tuple, optional
         Three labels: for ``A``, ``B`` and the product.
     title : str, optional
@@ -87,6 +90,7 @@ def plot_outer_product_sum(X, dY, upto, *, figsize=(9.5, 3.2)):
     ``outer(X[n], dY[n])``. Three heat maps share one colour scale: the outer
     product of example ``upto``, the running sum of the first ``upto``
     examples, and the full product. Each cell is annotated with its value.
+    Rows, columns and examples are numbered from 1, as in the text.
 
     Parameters
     ----------
@@ -131,8 +135,9 @@ def plot_outer_product_sum(X, dY, upto, *, figsize=(9.5, 3.2)):
             colour = "white" if abs(value) > 0.6 * limit else "black"
             ax.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=9, color=colour)
         ax.set_title(title, fontsize=10)
-        ax.set_xticks(range(values.shape[1]))
-        ax.set_yticks(range(values.shape[0]))
+        # numbered from 1, like the examples in the titles and the indices in the text
+        ax.set_xticks(range(values.shape[1]), [str(j + 1) for j in range(values.shape[1])])
+        ax.set_yticks(range(values.shape[0]), [str(i + 1) for i in range(values.shape[0])])
         ax.set_xlabel("output unit j")
         ax.set_ylabel("input feature i")
     fig.colorbar(image, ax=axes, shrink=0.8)

@@ -254,3 +254,34 @@ def test_single_value():
 
 def test_docstring_examples():
     assert doctest.testmod(draw_module).failed == 0
+
+
+def test_fan_out_labels_sit_off_the_wires():
+    out = staged()
+    out.backward()
+    fig = mn.draw(out)
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    labels = [t for t in texts(fig)
+              if t.get_color() == GRADIENT_COLOUR and t.get_bbox_patch() is not None]
+    assert len(labels) == 5  # x feeds three gates, y two
+    boxes = [t.get_window_extent().shrunk(0.95, 0.9) for t in labels]
+    for i, box in enumerate(boxes):  # the labels do not overlap each other
+        assert not any(box.overlaps(other) for other in boxes[i + 1:])
+    arrows = [p for p in ax.patches if not p.get_gid()]
+    assert arrows
+    for arrow in arrows:  # and no wire runs under a label
+        path = arrow.get_path().interpolated(20)
+        points = ax.transData.transform(path.vertices)
+        for box in boxes:
+            assert not box.count_contains(points)
+
+
+@pytest.mark.parametrize("build", [neuron, staged], ids=lambda b: b.__name__)
+def test_book_graphs_fit_a_book_column(build):
+    # a book column is about 8 inches at 100 dpi; a drawing much wider is shrunk
+    # on the page until its text is too small to read
+    out = build()
+    out.backward()
+    width, _ = mn.draw(out, title="t").get_size_inches()
+    assert width <= 10.0

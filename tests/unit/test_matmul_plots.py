@@ -65,3 +65,13 @@ def test_plot_outer_product_sum_rejects_bad_count(upto):
 def test_plot_outer_product_sum_rejects_mismatched_rows():
     with pytest.raises(ValueError, match="rows"):
         mn.plot_outer_product_sum(np.ones((4, 3)), np.ones((3, 2)), 1)
+
+
+def test_plot_outer_product_sum_numbers_from_one():
+    rng = np.random.default_rng(0)
+    fig = mn.plot_outer_product_sum(rng.standard_normal((4, 3)), rng.standard_normal((4, 2)), 2)
+    for ax in (ax for ax in fig.axes if ax.images):
+        assert [t.get_text() for t in ax.get_xticklabels()] == ["1", "2"]
+        assert [t.get_text() for t in ax.get_yticklabels()] == ["1", "2", "3"]
+    assert "example 2" in fig.axes[0].get_title()
+    plt.close(fig)
