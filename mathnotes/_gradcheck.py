@@ -45,6 +45,7 @@ This module imports only NumPy.
 
 import html
 import numbers
+import textwrap
 
 import numpy as np
 
@@ -75,6 +76,8 @@ RTOL_FULL = 1e-5
 RTOL_FAST = 1e-9
 #: step divisor of the second look at suspected kinks
 KINK_SHRINK = 16.0
+#: longest line of a text report, so that it fits a notebook's code box
+REPORT_WIDTH = 78
 
 
 # ---------------------------------------------------------------------------
@@ -110,8 +113,9 @@ class CheckResult:
         direction (times ``f(x).shape`` for a Jacobian).
     worst : list of tuple
         Up to ``max_report`` entries ``(index, numerical, analytic,
-        abs_error, rel_error)``, worst first. In fast mode these are the
-        entries located by bisection (empty if the check passed).
+        abs_error, rel_error)``, worst first: in full mode by the ratio of
+        error to tolerance, in fast mode (where these are the entries located
+        by bisection, none if the check passed) by absolute error.
     kinks : list of tuple
         Indices of entries where ``f`` is not differentiable within the step;
         they are not part of the verdict.
@@ -175,25 +179,34 @@ class CheckResult:
         ]
 
     def _summary(self):
+        """Two lines: the largest errors, then the error/tolerance ratio and the tolerances."""
         return (
-            f"max abs error {self.max_abs_error:.2g}, max rel error {self.max_rel_error:.2g}; "
-            f"worst error/tolerance {self.error_ratio:.2g} (rtol {self.rtol:g}, atol {self.atol:g})"
+            f"max abs error {self.max_abs_error:.2g}, max rel error {self.max_rel_error:.2g}",
+            f"worst error/tolerance {self.error_ratio:.2g} (passes if <= 1; "
+            f"rtol {self.rtol:g}, atol {self.atol:g})",
         )
 
+    def _worst_caption(self):
+        if self.mode == "fast":
+            return "located wrong entries, largest abs err first"
+        return "worst entries, worst first (by error/tolerance)"
+
     def __repr__(self):
-        lines = [self._title(), "  " + self._summary()]
+        lines = _wrap(self._title(), "")
+        for part in self._summary():
+            lines += _wrap(part, "  ")
         if self.directions:
-            lines.append("  directions:")
+            lines.append("  random directions:")
             lines += _text_table(
                 ("k", "numerical", "analytic", "abs err", "tolerance", ""), self._direction_rows()
             )
         if self.worst:
-            lines.append("  located wrong entries:" if self.mode == "fast" else "  worst entries:")
+            lines += _wrap(self._worst_caption() + ":", "  ")
             lines += _text_table(
                 ("index", "numerical", "analytic", "abs err", "rel err"), self._entry_rows()
             )
         for note in self.notes:
-            lines.append(f"  note: {note}")
+            lines += _wrap(f"note: {note}", "  ", hang=6)
         return "\n".join(lines)
 
     __str__ = __repr__
@@ -202,16 +215,18 @@ class CheckResult:
         color = "#1a7f37" if self.passed else "#cf222e"
         parts = [
             f'<div class="mathnotes-check"><p><strong style="color:{color}">'
-            f"{html.escape(self._title())}</strong><br>{html.escape(self._summary())}</p>"
+            f"{html.escape(self._title())}</strong><br>"
+            + "<br>".join(html.escape(part) for part in self._summary()) + "</p>"
         ]
         if self.directions:
             parts.append(_html_table(
                 ("direction", "numerical", "analytic", "abs err", "tolerance", ""),
-                self._direction_rows(),
+                self._direction_rows(), caption="random directions",
             ))
         if self.worst:
             parts.append(_html_table(
-                ("entry", "numerical", "analytic", "abs err", "rel err"), self._entry_rows()
+                ("entry", "numerical", "analytic", "abs err", "rel err"), self._entry_rows(),
+                caption=self._worst_caption(),
             ))
         if self.notes:
             parts.append("<ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in self.notes) + "</ul>")
@@ -244,7 +259,7 @@ class CheckReport(dict):
 
     def __repr__(self):
         head = "checks of {} argument(s): {}".format(len(self), "PASSED" if self.passed else "FAILED")
-        lines = [head] + _text_table(("argument", "verdict", "max rel err", "kinks", "calls"), self._rows())
+        lines = _wrap(head, "") + _text_table(("argument", "verdict", "max rel err", "kinks", "calls"), self._rows())
         for r in self.values():
             if not r.passed:
                 lines.append(repr(r))
@@ -263,6 +278,16 @@ class CheckReport(dict):
         return "".join(parts)
 
 
+def _wrap(text, indent, hang=4):
+    """``text`` indented by ``indent``, wrapped to lines of at most REPORT_WIDTH characters.
+
+    Continuation lines are indented by ``hang`` more spaces.
+    """
+    return textwrap.wrap(text, width=REPORT_WIDTH, initial_indent=indent,
+                         subsequent_indent=indent + " " * hang,
+                         break_on_hyphens=False) or [indent]
+
+
 def _text_table(header, rows):
     widths = [max(len(str(c)) for c in col) for col in zip(header, *rows)]
     out = ["    " + "  ".join(str(c).rjust(w) for c, w in zip(header, widths)).rstrip()]
@@ -271,12 +296,13 @@ def _text_table(header, rows):
     return out
 
 
-def _html_table(header, rows):
+def _html_table(header, rows, caption=None):
     head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
     body = "".join(
         "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows
     )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 # ---------------------------------------------------------------------------
@@ -606,7 +632,7 @@ def _fast(kind, ev, x0, eps, a_nm, rtol, atol, directions, seed, max_report, ind
                 gap = abs(float(num_col[0]) - float(ana_col[0]))
                 worst.append((index_of_entry(j, 0), float(num_col[0]), float(ana_col[0]), gap,
                               float(_rel(gap, ana_col[0], num_col[0]))))
-        worst = worst[:max_report]
+        worst = sorted(worst, key=lambda entry: -entry[3])[:max_report]
         if found:
             notes.append(
                 f"bisection located {len(found)} wrong entr{'y' if len(found) == 1 else 'ies'} of x"
@@ -757,7 +783,8 @@ def check_gradient(f, grad, x, *, mode="full", seed=0, eps=None, rtol=None, atol
     >>> x = np.array([1.0, -1.0])
     >>> bool(mn.check_gradient(lambda v: v @ A @ v, 2 * A @ x, x))
     True
-    >>> bool(mn.check_gradient(lambda v: v @ A @ v, A @ x, x))  # missing factor 2
+    >>> # the factor 2 is missing:
+    >>> bool(mn.check_gradient(lambda v: v @ A @ v, A @ x, x))
     False
     """
     return _run("gradient", f, grad, x, None, mode, seed, eps, rtol, atol, directions,
@@ -885,9 +912,27 @@ def check_arguments(f, args, grads, *, upstream=None, mode="full", seed=0, eps=N
     upstream : array_like, optional
         If given, ``f`` returns an array and each gradient is checked as a
         VJP with this upstream gradient (see :func:`check_vjp`).
-    mode, seed, eps, rtol, atol, directions, max_report
-        As in :func:`check_gradient` (the seed of argument ``k`` is
-        ``seed + k`` in fast mode).
+    mode : str, optional
+        ``"full"`` (default) compares every entry of every argument;
+        ``"fast"`` compares directional derivatives, as in
+        :func:`check_gradient`.
+    seed : int, optional
+        Seed of the fast mode's random directions (default 0); the argument
+        at position ``k`` of ``args`` uses ``seed + k``.
+    eps : float, optional
+        Relative step: entry ``i`` of an argument moves by
+        ``eps * max(1, |x_i|)``; default the cube root of the float64
+        machine epsilon.
+    rtol : float, optional
+        Relative tolerance of each check; default 1e-5 in full mode and
+        1e-9 in fast mode.
+    atol : float, optional
+        Extra absolute tolerance per entry (default 0).
+    directions : int, optional
+        Number of random directions per argument in fast mode (default 3).
+    max_report : int, optional
+        How many entries each argument's result lists in ``worst``
+        (default 5).
 
     Returns
     -------
@@ -910,8 +955,8 @@ def check_arguments(f, args, grads, *, upstream=None, mode="full", seed=0, eps=N
     >>> def loss(X, W, b):
     ...     return 0.5 * np.sum((X @ W + b) ** 2)
     >>> dY = X @ W + b
-    >>> report = mn.check_arguments(loss, {"X": X, "W": W, "b": b},
-    ...                             {"X": dY @ W.T, "W": X.T @ dY, "b": dY.sum(axis=0)})
+    >>> grads = {"X": dY @ W.T, "W": X.T @ dY, "b": dY.sum(axis=0)}
+    >>> report = mn.check_arguments(loss, {"X": X, "W": W, "b": b}, grads)
     >>> bool(report), sorted(report)
     (True, ['W', 'X', 'b'])
     """

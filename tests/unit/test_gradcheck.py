@@ -470,6 +470,57 @@ def test_fast_result_repr_lists_directions():
     assert "<table>" in r._repr_html_()
 
 
+def _reports_of_every_kind():
+    """Text reports of passed, failed, kinked, fast and multi-argument checks."""
+    f, x, grad = GOOD["matmul W"]
+    wrong = grad(x).copy()
+    wrong[0, 1] += 1e-3 * (1.0 + abs(wrong[0, 1]))
+    wrong[2, 3] *= 1.5
+    loss, args, grads = _linear_loss_problem()
+    long_name = "the weights of the second layer of a rather deep network"
+    return [
+        mn.check_gradient(f, grad, x),
+        mn.check_gradient(f, wrong, x, name=long_name),
+        mn.check_gradient(f, wrong, x, mode="fast", name=long_name),
+        mn.check_gradient(lambda v: np.sum(np.abs(v)), np.ones(3), np.array([0.0, 0.0, 2.0]),
+                          name=long_name),
+        mn.check_jacobian(np.tanh, np.eye(3), np.array([0.5, -1.0, 2.0])),
+        mn.check_arguments(loss, args, dict(grads, W=2 * grads["W"]), mode="fast"),
+    ]
+
+
+def test_text_reports_fit_a_notebook_code_box():
+    for report in _reports_of_every_kind():
+        for line in repr(report).splitlines():
+            assert len(line) <= 78, line
+    # wrapping keeps every word of the long notes
+    r = mn.check_gradient(lambda v: np.sum(np.abs(v)), np.ones(2), np.array([0.0, 1.0]))
+    assert " ".join(repr(r).split()).count(" ".join(r.notes[0].split())) == 1
+
+
+def test_reports_say_the_worst_entries_come_first():
+    f, x, grad = GOOD["matmul W"]
+    wrong = grad(x).copy()
+    wrong[0, 1] += 0.5
+    wrong[2, 3] += 5.0
+    full = mn.check_gradient(f, wrong, x)
+    assert [entry[0] for entry in full.worst[:2]] == [(2, 3), (0, 1)]
+    assert "worst first" in repr(full) and "worst first" in full._repr_html_()
+    assert "<caption>" in full._repr_html_()
+    fast = mn.check_gradient(f, wrong, x, mode="fast")
+    errors = [entry[3] for entry in fast.worst]
+    assert len(errors) == 2 and errors == sorted(errors, reverse=True)
+    assert "largest abs err first" in repr(fast)
+    assert "largest abs err first" in fast._repr_html_()
+
+
+def test_check_arguments_documents_each_parameter():
+    doc = mn.check_arguments.__doc__
+    for name in ("mode", "seed", "eps", "rtol", "atol", "directions", "max_report"):
+        assert f"\n    {name} : " in doc, name
+    assert "As in :func:`check_gradient` (the seed" not in doc
+
+
 # --- several arguments at once ---------------------------------------------------------------
 
 
