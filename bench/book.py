@@ -71,7 +71,7 @@ def main():
     print(f"{'-' * width}  {'-' * 8}  ------")
     for name, seconds in rows:
         target = next((f"<= {t:g} s" for key, t in TARGETS.items() if name.startswith(key)), "")
-        print(f"{name:<{width}}  {seconds:8.2f}  {target}")
+        print(f"{name:<{width}}  {seconds:8.3f}  {target}")
 
 
 if __name__ == "__main__":
