@@ -290,7 +290,7 @@ def plot_loss_history(histories, *, window=50, ax=None, log=True, title=None,
 
 
 def plot_training_run(X, y, *, hidden=32, lr=0.5, steps=2000, batch_size=32, seed=0,
-                      resolution=120, figsize=(9.6, 4.0)):
+                      resolution=120, figsize=(7.4, 3.5)):
     """Train with ``train_two_layer`` and draw the decision regions next to the loss.
 
     This is the draw function of the chapter's widget: every argument can
