@@ -62,18 +62,18 @@ _EXPORTS = {
     "plot_partial_slices": "_gradient_plots",
     # backpropagation figures that are not circuits (mathnotes/_backprop_plots.py)
     "plot_softmax_gradient": "_backprop_plots",
-    "plot_loss_curves": "_backprop_plots",
     # reverse-mode tracer and circuit drawings (mathnotes/_value.py, _draw.py, _explore.py)
     "Value": "_value",
     "maximum": "_value",
     "draw": "_draw",
     "explore": "_explore",
+    # loss curves of training runs, chapters 5 and 7 (mathnotes/_loss_plots.py)
+    "plot_loss_curves": "_loss_plots",
     # chapter 7: toy data, a reference training loop and its pictures (mathnotes/_datasets.py,
     # mathnotes/_training.py)
     "make_spirals": "_datasets",
     "train_two_layer": "_training",
     "plot_decision_boundary": "_training",
-    "plot_loss_history": "_training",
     "plot_training_run": "_training",
 }
 

@@ -1,16 +1,14 @@
 """Pictures for the chapter on backpropagation that are not circuits.
 
 Circuits are drawn by :func:`mathnotes.draw`. This module draws what a
-loss does to its input (the softmax cross-entropy gradient as bars) and how
-a training run goes (loss curves). Every function returns a
+loss does to its input: the softmax cross-entropy gradient as bars (loss
+curves are in ``mathnotes._loss_plots``). Every function returns a
 ``matplotlib.figure.Figure`` that pyplot does not manage: it is shown when
 it is the value of a notebook cell, and nothing is shown if it is only
 assigned.
 """
 
-
 import numpy as np
-from matplotlib.ticker import MaxNLocator
 
 from mathnotes._figures import CellFigure
 
@@ -135,62 +133,4 @@ def plot_softmax_gradient(scores, target, *, class_names=None, figsize=(9.0, 3.4
         ax.set_xticks(positions, class_names)
         ax.set_xlabel("class")
         ax.grid(axis="y", alpha=0.3)
-    return fig
-
-
-def plot_loss_curves(curves, *, xlabel="step", ylabel="loss", title=None, log=True,
-                     figsize=(6.4, 3.6)):
-    """Loss against step for one or more training runs, one line each.
-
-    Parameters
-    ----------
-    curves : dict of str to array_like
-        Run label to the sequence of losses it recorded (1-D, finite, at
-        least one value; positive if ``log`` is true).
-    xlabel, ylabel : str, optional
-        Axis labels.
-    title : str, optional
-        Axes title.
-    log : bool, optional
-        Draw the loss on a logarithmic scale.
-    figsize : tuple of float, optional
-        Figure size in inches.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        One axes with one line per run and a legend.
-
-    Raises
-    ------
-    TypeError
-        If ``curves`` is not a dict.
-    ValueError
-        If it is empty, or a curve is not a finite 1-D array, or a loss is
-        not positive on a logarithmic scale.
-    """
-    if not isinstance(curves, dict):
-        raise TypeError(f"curves must be a dict of label -> losses, got {type(curves).__name__}")
-    if not curves:
-        raise ValueError("give at least one curve")
-    checked = {}
-    for label, losses in curves.items():
-        values = _finite_vector(losses, f"curves[{label!r}]")
-        if log and np.any(values <= 0):
-            raise ValueError(f"curves[{label!r}] has a loss <= 0; use log=False to draw it")
-        checked[str(label)] = values
-
-    fig = CellFigure(figsize=figsize, layout="constrained")
-    ax = fig.subplots()
-    for label, values in checked.items():
-        ax.plot(np.arange(values.size), values, linewidth=1.4, label=label)
-    if log:
-        ax.set_yscale("log")
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # steps and epochs are whole numbers
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    if title:
-        ax.set_title(title, fontsize=10)
-    ax.grid(alpha=0.3, which="both")
-    ax.legend(fontsize=8)
     return fig

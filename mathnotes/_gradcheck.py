@@ -52,6 +52,7 @@ import numpy as np
 from mathnotes._numdiff import (
     MACHINE_EPS,
     Evaluator,
+    _first_non_finite,
     _format_index,
     _index,
     as_float64_input,
@@ -355,11 +356,11 @@ def _analytic(value, x0, shape, what):
         elif what == "gradient":
             hint = " A gradient has the shape of the variable."
         raise ValueError(f"the analytic {what} has shape {arr.shape}, expected {shape}.{hint}")
-    if not np.all(np.isfinite(arr)):
-        bad = int(np.flatnonzero(~np.isfinite(arr.ravel()))[0])
+    found = _first_non_finite(arr)
+    if found:
+        value, index = found
         raise ValueError(
-            f"the analytic {what} contains a non-finite value ({arr.ravel()[bad]}) at "
-            f"{_format_index(_index(shape, bad))}"
+            f"the analytic {what} contains a non-finite value ({value}) at {_format_index(index)}"
         )
     return arr
 

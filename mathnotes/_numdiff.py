@@ -43,6 +43,15 @@ def _format_index(index):
     return "[" + ", ".join(str(i) for i in index) + "]" if index else "[()]"
 
 
+def _first_non_finite(array):
+    """``(value, index)`` of the first NaN or infinity in ``array``, or None if all are finite."""
+    flat = np.asarray(array).ravel()
+    bad = np.flatnonzero(~np.isfinite(flat))
+    if bad.size == 0:
+        return None
+    return flat[bad[0]], _index(np.shape(array), int(bad[0]))
+
+
 def as_float64_input(x, name="x", *, stacklevel=3):
     """A float64 copy of ``x`` after checking its type and values.
 
@@ -74,11 +83,12 @@ def as_float64_input(x, name="x", *, stacklevel=3):
             stacklevel=stacklevel,
         )
     out = np.array(original, dtype=np.float64, copy=True)
-    if not np.all(np.isfinite(out)):
-        bad = int(np.flatnonzero(~np.isfinite(out.ravel()))[0])
+    found = _first_non_finite(out)
+    if found:
+        value, index = found
         raise ValueError(
-            f"{name} contains a non-finite value ({out.ravel()[bad]}) at "
-            f"{_format_index(_index(out.shape, bad))}; derivatives need a finite point"
+            f"{name} contains a non-finite value ({value}) at {_format_index(index)}; "
+            "derivatives need a finite point"
         )
     return out
 
@@ -153,11 +163,12 @@ class Evaluator:
             raise
         out0 = function_output(raw0, scalar=(kind == "scalar"), where="at x")
         self.out_shape = out0.shape
-        if not np.all(np.isfinite(out0)):
-            bad = int(np.flatnonzero(~np.isfinite(out0.ravel()))[0])
+        found = _first_non_finite(out0)
+        if found:
+            value, index = found
             raise ValueError(
-                f"f returned a non-finite value ({out0.ravel()[bad]}) at x"
-                + (f", output entry {_format_index(_index(out0.shape, bad))}" if out0.ndim else "")
+                f"f returned a non-finite value ({value}) at x"
+                + (f", output entry {_format_index(index)}" if index else "")
             )
         if kind == "vjp":
             up = np.asarray(upstream)

@@ -2,8 +2,8 @@
 
 Used by the chapter that trains a two-layer network from scratch: a
 reference training loop built from the layers of ``mathnotes._layers``,
-the decision regions of a classifier over a 2-D data set, the loss recorded
-during training, and the two side by side (the picture the chapter's widget
+the decision regions of a classifier over a 2-D data set, and those regions
+beside the loss recorded during training (the picture the chapter's widget
 redraws). Every drawing function returns a ``matplotlib.figure.Figure`` that
 pyplot does not manage: it is shown when it is the value of a notebook cell.
 """
@@ -15,11 +15,11 @@ from matplotlib.colors import ListedColormap
 
 from mathnotes._figures import CellFigure
 from mathnotes._layers import Linear, ReLU, Sequential, softmax_cross_entropy
+from mathnotes._loss_plots import plot_loss_curves
 
 __all__ = [
     "train_two_layer",
     "plot_decision_boundary",
-    "plot_loss_history",
     "plot_training_run",
 ]
 
@@ -211,84 +211,6 @@ def plot_decision_boundary(predict, X, y, *, ax=None, resolution=200, margin=0.2
     return fig
 
 
-def _moving_average(values, window):
-    window = min(window, values.size)
-    kernel = np.ones(window) / window
-    return np.convolve(values, kernel, mode="valid")
-
-
-def plot_loss_history(histories, *, window=50, ax=None, log=True, title=None,
-                      figsize=(5.6, 3.6)):
-    """Mini-batch losses of one or more runs: each step faint, a moving average bold.
-
-    Parameters
-    ----------
-    histories : dict of str to array_like
-        Run label to the loss recorded at each step (1-D, finite; positive
-        if ``log``).
-    window : int, optional
-        Steps in the moving average (shortened to the run's length if needed).
-    ax : matplotlib.axes.Axes, optional
-        Where to draw; a new figure is made if omitted.
-    log : bool, optional
-        Logarithmic loss axis.
-    title : str, optional
-        Axes title.
-    figsize : tuple of float, optional
-        Figure size in inches, for a new figure.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        The figure of ``ax``; the axes holds two lines per run (raw, then the
-        moving average) and a legend naming the runs.
-
-    Raises
-    ------
-    TypeError
-        If ``histories`` is not a dict.
-    ValueError
-        If it is empty, a history is not a finite non-empty 1-D array, or a
-        loss is not positive on a log axis.
-    """
-    if not isinstance(histories, dict):
-        raise TypeError(f"histories must be a dict of label -> losses, got {type(histories).__name__}")
-    if not histories:
-        raise ValueError("give at least one history")
-    window = _positive_int("window", window)
-    checked = {}
-    for label, losses in histories.items():
-        values = np.array(losses, dtype=np.float64)
-        if values.ndim != 1 or values.size == 0:
-            raise ValueError(f"histories[{label!r}] must be a non-empty 1-D sequence of losses")
-        if not np.all(np.isfinite(values)):
-            raise ValueError(f"histories[{label!r}] contains NaN or infinite values")
-        if log and np.any(values <= 0):
-            raise ValueError(f"histories[{label!r}] has a loss <= 0; pass log=False")
-        checked[str(label)] = values
-    if ax is None:
-        fig = CellFigure(figsize=figsize, layout="constrained")
-        ax = fig.add_subplot()
-    else:
-        fig = ax.figure
-    for i, (label, values) in enumerate(checked.items()):
-        color = _COLORS[i % len(_COLORS)]
-        steps = np.arange(values.size)
-        ax.plot(steps, values, color=color, alpha=0.25, linewidth=0.8)
-        smooth = _moving_average(values, window)
-        offset = (values.size - smooth.size) // 2
-        ax.plot(steps[offset:offset + smooth.size], smooth, color=color, linewidth=2.0, label=label)
-    if log:
-        ax.set_yscale("log")
-    ax.set_xlabel("SGD step")
-    ax.set_ylabel("mini-batch loss")
-    ax.grid(True, alpha=0.3)
-    ax.legend(loc="lower left")
-    if title is not None:
-        ax.set_title(title)
-    return fig
-
-
 def plot_training_run(X, y, *, hidden=32, lr=0.5, steps=2000, batch_size=32, seed=0,
                       resolution=120, figsize=(7.4, 3.5)):
     """Train with ``train_two_layer`` and draw the decision regions next to the loss.
@@ -321,5 +243,6 @@ def plot_training_run(X, y, *, hidden=32, lr=0.5, steps=2000, batch_size=32, see
     left, right = fig.subplots(1, 2)
     plot_decision_boundary(net.forward, X, y, ax=left, resolution=resolution,
                            title=f"hidden={hidden}, lr={lr:g}: accuracy {accuracy:.1%}")
-    plot_loss_history({f"{steps} steps": losses}, ax=right, title="loss during training")
+    plot_loss_curves({f"{steps} steps": losses}, window=50, ax=right, xlabel="SGD step",
+                     ylabel="mini-batch loss", title="loss during training")
     return fig

@@ -69,36 +69,6 @@ def test_softmax_gradient_rejects_wrong_number_of_names():
         mn.plot_softmax_gradient([1.0, 2.0], 0, class_names=["only one"])
 
 
-def test_loss_curves_draws_one_line_per_run_on_a_log_scale():
-    fig = mn.plot_loss_curves({"a": [4.0, 2.0, 1.0], "b": np.array([3.0, 1.0])}, title="runs")
-    (ax,) = fig.axes
-    assert len(ax.lines) == 2
-    assert ax.get_yscale() == "log"
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a", "b"]
-    assert np.array_equal(ax.lines[0].get_ydata(), [4.0, 2.0, 1.0])
-
-
-def test_loss_curves_linear_scale_allows_zero():
-    fig = mn.plot_loss_curves({"a": [1.0, 0.0]}, log=False)
-    assert fig.axes[0].get_yscale() == "linear"
-
-
-@pytest.mark.parametrize(
-    "curves, error",
-    [
-        ([1.0, 2.0], TypeError),
-        ({}, ValueError),
-        ({"a": []}, ValueError),
-        ({"a": [1.0, np.inf]}, ValueError),
-        ({"a": [1.0, 0.0]}, ValueError),  # zero on a log scale
-        ({"a": [[1.0, 2.0]]}, ValueError),
-    ],
-)
-def test_loss_curves_rejects_bad_input(curves, error):
-    with pytest.raises(error):
-        mn.plot_loss_curves(curves)
-
-
 @pytest.mark.parametrize(
     "make",
     [lambda: mn.plot_softmax_gradient([1.0, 2.0], 0), lambda: mn.plot_loss_curves({"a": [2.0, 1.0]})],

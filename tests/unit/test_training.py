@@ -85,32 +85,6 @@ def test_decision_boundary_rejects_bad_input(predict, X, y, error):
         mn.plot_decision_boundary(predict, X, y, resolution=5)
 
 
-def test_loss_history_draws_raw_and_smoothed_lines():
-    losses = {"a": np.linspace(2, 1, 100), "b": np.linspace(3, 0.5, 40)}
-    fig = mn.plot_loss_history(losses, window=10)
-    (ax,) = fig.axes
-    assert len(ax.lines) == 4
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a", "b"]
-    assert ax.get_yscale() == "log"
-    assert len(ax.lines[1].get_xdata()) == 91
-
-
-@pytest.mark.parametrize(
-    "histories, kwargs, error",
-    [
-        ([1.0, 2.0], {}, TypeError),
-        ({}, {}, ValueError),
-        ({"a": [1.0, np.nan]}, {}, ValueError),
-        ({"a": [1.0, 0.0]}, {}, ValueError),
-        ({"a": [[1.0]]}, {}, ValueError),
-        ({"a": [1.0]}, {"window": 0}, ValueError),
-    ],
-)
-def test_loss_history_rejects_bad_input(histories, kwargs, error):
-    with pytest.raises(error):
-        mn.plot_loss_history(histories, **kwargs)
-
-
 def test_training_run_has_two_panels(data):
     X, y = data
     fig = mn.plot_training_run(X, y, hidden=8, steps=50, batch_size=10, resolution=10)
