@@ -13,16 +13,19 @@ STAMP  := $(VENV)/.installed
 JOBS   ?= 2
 NOTEBOOKS := $(sort $(wildcard book/*.ipynb))
 
-.PHONY: book test unit nbval build-strict browser-setup browser lab notebooks bench clean
+# the strict build: a warning, a broken reference or a missing figure fails it
+BUILD  := $(BIN)/jupyter-book build . -W -n --keep-going
+
+.PHONY: book test browser-setup lab notebooks bench clean
 
 book: $(STAMP)
-	$(BIN)/jupyter-book build . -W -n --keep-going
+	$(BUILD)
 	@echo "The book is ready: open file://$(CURDIR)/_build/html/index.html"
 
 test: $(STAMP) browser-setup
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile tests/unit book --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg
-	$(BIN)/jupyter-book build . -W -n --keep-going
+	$(BUILD)
 	$(BIN)/python -m pytest tests/browser
 
 $(STAMP): requirements.txt pyproject.toml
