@@ -10,22 +10,8 @@ assigned.
 
 import numpy as np
 
+from mathnotes._checks import finite_array
 from mathnotes._figures import CellFigure
-
-
-def _finite_vector(values, name):
-    """A float64 1-D copy of ``values`` with at least one entry, all finite."""
-    try:
-        vector = np.array(values, dtype=np.float64)
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"{name} must be a sequence of numbers, got {type(values).__name__}") from error
-    if vector.ndim != 1:
-        raise ValueError(f"{name} must be 1-D, got shape {vector.shape}; flatten it first")
-    if vector.size == 0:
-        raise ValueError(f"{name} is empty")
-    if not np.all(np.isfinite(vector)):
-        raise ValueError(f"{name} contains NaN or infinity")
-    return vector
 
 
 def _softmax(scores):
@@ -46,7 +32,7 @@ def _softmax(scores):
     ValueError
         If ``scores`` is not 1-D, is empty or is not finite.
     """
-    s = _finite_vector(scores, "scores")
+    s = finite_array(scores, "scores", ndim=1)
     e = np.exp(s - s.max())  # shifting by a constant leaves the softmax unchanged
     return e / e.sum()
 
@@ -97,7 +83,7 @@ def plot_softmax_gradient(scores, target, *, class_names=None, figsize=(9.0, 3.4
         y = np.zeros(k)
         y[target] = 1.0
     else:
-        y = _finite_vector(target, "target")
+        y = finite_array(target, "target", ndim=1)
         if y.shape != p.shape:
             raise ValueError(f"target has shape {y.shape} but the scores have shape {p.shape}")
         if np.any(y < 0) or not np.isclose(y.sum(), 1.0):

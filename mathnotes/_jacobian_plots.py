@@ -8,6 +8,7 @@ only assigned.
 
 
 import numpy as np
+from mathnotes._checks import finite_array
 from mathnotes._figures import CellFigure
 
 _CELL_INCHES = 0.45  # side of one matrix entry in plot_matrices
@@ -16,25 +17,18 @@ _MIN_COLUMNS = 2.4  # a panel is at least this many cells wide, to leave room fo
 
 def _as_matrix(array, name):
     """A float64 2-D copy of ``array``; 0-d becomes 1x1; 1-d is refused."""
-    try:
-        matrix = np.array(array, dtype=np.float64)
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"{name} must be a numeric array, got {type(array).__name__}") from error
+    matrix = finite_array(array, name)
     if matrix.ndim == 0:
-        matrix = matrix.reshape(1, 1)
-    elif matrix.ndim == 1:
+        return matrix.reshape(1, 1)
+    if matrix.ndim == 1:
         raise ValueError(
             f"{name} is 1-D with shape {matrix.shape}, and a 1-D array has no orientation: "
             "reshape it to (1, n) for a row or to (n, 1) for a column"
         )
-    elif matrix.ndim > 2:
+    if matrix.ndim > 2:
         raise ValueError(
             f"{name} has shape {matrix.shape}; draw a 2-D slice of it, or reshape it to 2-D"
         )
-    if matrix.size == 0:
-        raise ValueError(f"{name} is empty (shape {matrix.shape})")
-    if not np.all(np.isfinite(matrix)):
-        raise ValueError(f"{name} contains NaN or infinity")
     return matrix
 
 

@@ -5,6 +5,7 @@ import numbers
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
+from mathnotes._checks import finite_array
 from mathnotes._figures import CellFigure
 
 
@@ -16,14 +17,7 @@ def _checked_curves(curves, log):
         raise ValueError("give at least one curve")
     checked = {}
     for label, losses in curves.items():
-        try:
-            values = np.array(losses, dtype=np.float64)
-        except (TypeError, ValueError) as error:
-            raise TypeError(f"curves[{label!r}] must be a sequence of numbers") from error
-        if values.ndim != 1 or values.size == 0:
-            raise ValueError(f"curves[{label!r}] must be a non-empty 1-D sequence of losses")
-        if not np.all(np.isfinite(values)):
-            raise ValueError(f"curves[{label!r}] contains NaN or infinity")
+        values = finite_array(losses, f"curves[{label!r}]", ndim=1)
         if log and np.any(values <= 0):
             raise ValueError(f"curves[{label!r}] has a loss <= 0; use log=False to draw it")
         checked[str(label)] = values
