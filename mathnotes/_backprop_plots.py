@@ -10,7 +10,7 @@ assigned.
 
 import numpy as np
 
-from mathnotes._checks import finite_array
+from mathnotes._validate import finite_array
 from mathnotes._figures import CellFigure
 
 

@@ -1,7 +1,7 @@
 """A circuit explorer: sliders for the inputs, the circuit redrawn with its gradients."""
 
 from mathnotes._draw import draw
-from mathnotes._interactive import interactive_figure
+from mathnotes.interactive import interactive_figure
 from mathnotes._value import Value
 
 

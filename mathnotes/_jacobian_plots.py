@@ -8,7 +8,7 @@ only assigned.
 
 
 import numpy as np
-from mathnotes._checks import finite_array
+from mathnotes._validate import finite_array
 from mathnotes._figures import CellFigure
 
 _CELL_INCHES = 0.45  # side of one matrix entry in plot_matrices

@@ -5,7 +5,7 @@ import numbers
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from mathnotes._checks import finite_array
+from mathnotes._validate import finite_array
 from mathnotes._figures import CellFigure
 
 

@@ -4,7 +4,7 @@ import numbers
 
 import numpy as np
 
-from mathnotes._layers import _as_batch
+from mathnotes.nn import _as_batch
 
 
 def plot_matmul_shapes(left, right, *, names=("A", "B", "C"), title=None, ax=None):

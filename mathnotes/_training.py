@@ -1,7 +1,7 @@
 """Training a small classifier and drawing what it learned.
 
 Used by the chapter that trains a two-layer network from scratch: a
-reference training loop built from the layers of ``mathnotes._layers``,
+reference training loop built from the layers of ``mathnotes.nn``,
 the decision regions of a classifier over a 2-D data set, and those regions
 beside the loss recorded during training (the picture the chapter's widget
 redraws). Every drawing function returns a ``matplotlib.figure.Figure`` that
@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib.colors import ListedColormap
 
 from mathnotes._figures import CellFigure
-from mathnotes._layers import Linear, ReLU, Sequential, softmax_cross_entropy
+from mathnotes.nn import Linear, ReLU, Sequential, softmax_cross_entropy
 from mathnotes._loss_plots import plot_loss_curves
 
 __all__ = [

@@ -1,4 +1,4 @@
-"""Behaviour of the hand-written layers and losses in mathnotes/_layers.py.
+"""Behaviour of the hand-written layers and losses in mathnotes/nn.py.
 
 The gradients are compared with central differences computed here (not with
 mathnotes' own checker), so these tests do not depend on other modules.

@@ -1,4 +1,4 @@
-"""Input checks shared by the figure functions."""
+"""Argument checks at the boundary of the public functions: one place, consistent errors."""
 
 import numpy as np
 
