@@ -1,26 +1,151 @@
-"""Argument checks at the boundary of the public functions: one place, consistent errors."""
+"""Argument checks at the boundary of the public functions: one place, consistent errors.
+
+Every checker takes the argument's ``name`` as the caller spells it, so the
+message says which argument is wrong. A wrong type raises ``TypeError``, a wrong
+value ``ValueError``, and each message says what was expected. Call them once,
+where a public function receives its arguments, never inside a loop.
+"""
+
+import numbers
 
 import numpy as np
 
 
-def finite_array(values, name, *, ndim=None):
-    """A float64 copy of ``values``, non-empty and finite, with ``ndim`` dimensions if given.
+def finite_array(values, name, *, ndim=None, shape=None):
+    """A float64 copy of ``values``, non-empty and finite.
+
+    Parameters
+    ----------
+    values : array_like
+        The argument as given; it is copied, never changed.
+    name : str
+        The argument's name, used in the messages.
+    ndim : int, optional
+        The number of dimensions it must have.
+    shape : tuple of int, optional
+        The shape it must have.
 
     Raises
     ------
     TypeError
         If ``values`` is not numeric.
     ValueError
-        If it has another number of dimensions, is empty, or holds NaN or infinity.
+        If it has another number of dimensions or shape, is empty, or holds NaN or infinity.
+
+    Examples
+    --------
+    >>> finite_array([1, 2], "x")
+    array([1., 2.])
+    >>> finite_array([1.0, float("nan")], "x")
+    Traceback (most recent call last):
+    ...
+    ValueError: x contains NaN or infinity at index 1; pass finite numbers
     """
+    if isinstance(values, (str, bytes)) or values is None:
+        raise TypeError(f"{name} must be a numeric array, got {type(values).__name__}")
     try:
         array = np.array(values, dtype=np.float64)
     except (TypeError, ValueError) as error:
         raise TypeError(f"{name} must be a numeric array, got {type(values).__name__}") from error
     if ndim is not None and array.ndim != ndim:
-        raise ValueError(f"{name} must be {ndim}-D, got shape {array.shape}")
+        raise ValueError(f"{name} must be {ndim}-d, got shape {array.shape}")
+    if shape is not None and array.shape != tuple(shape):
+        raise ValueError(f"{name} must have shape {tuple(shape)}, got shape {array.shape}")
     if array.size == 0:
         raise ValueError(f"{name} is empty (shape {array.shape})")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} contains NaN or infinity")
+    bad = ~np.isfinite(array)
+    if bad.any():
+        where = tuple(int(i) for i in np.argwhere(bad)[0])
+        where = where[0] if len(where) == 1 else where
+        raise ValueError(f"{name} contains NaN or infinity at index {where}; pass finite numbers")
     return array
+
+
+def integer(value, name, *, minimum=1):
+    """``value`` as an ``int``, checked to be a whole number at least ``minimum``.
+
+    Examples
+    --------
+    >>> integer(3, "steps")
+    3
+    >>> integer(0, "steps")
+    Traceback (most recent call last):
+    ...
+    ValueError: steps must be an integer >= 1, got 0
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer >= {minimum}, got {type(value).__name__}")
+    if value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def real(value, name, *, minimum=None, strict=False):
+    """``value`` as a finite ``float``, at least (or, with ``strict``, above) ``minimum``.
+
+    Examples
+    --------
+    >>> real(0.5, "lr", minimum=0, strict=True)
+    0.5
+    >>> real(-1, "lr", minimum=0, strict=True)
+    Traceback (most recent call last):
+    ...
+    ValueError: lr must be a finite number > 0, got -1
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    below = minimum is not None and (value <= minimum if strict else value < minimum)
+    if not np.isfinite(value) or below:
+        bound = "" if minimum is None else f" {'>' if strict else '>='} {minimum:g}"
+        raise ValueError(f"{name} must be a finite number{bound}, got {value!r}")
+    return float(value)
+
+
+def function(value, name, *, takes="its arguments"):
+    """Check that ``value`` can be called; ``takes`` says what it is called with.
+
+    Examples
+    --------
+    >>> function(3, "f", takes="a point of shape (2,)")
+    Traceback (most recent call last):
+    ...
+    TypeError: f must be a function of a point of shape (2,), got int
+    """
+    if not callable(value):
+        raise TypeError(f"{name} must be a function of {takes}, got {type(value).__name__}")
+    return value
+
+
+def choice(value, name, options):
+    """Check that ``value`` is one of ``options``.
+
+    Examples
+    --------
+    >>> choice("mean", "reduction", ("sum", "mean"))
+    'mean'
+    >>> choice("max", "reduction", ("sum", "mean"))
+    Traceback (most recent call last):
+    ...
+    ValueError: reduction must be one of 'sum', 'mean'; got 'max'
+    """
+    if value not in options:
+        listed = ", ".join(repr(option) for option in options)
+        raise ValueError(f"{name} must be one of {listed}; got {value!r}")
+    return value
+
+
+def interval(value, name):
+    """``value`` as a pair ``(low, high)`` of finite floats with ``low < high``.
+
+    Examples
+    --------
+    >>> interval((-1, 2), "xlim")
+    (-1.0, 2.0)
+    """
+    try:
+        low, high = (float(v) for v in value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a pair (low, high) of numbers, got {value!r}") from None
+    if not (np.isfinite(low) and np.isfinite(high) and low < high):
+        raise ValueError(f"{name} must be finite with low < high, got {value!r}")
+    return low, high

@@ -11,9 +11,9 @@ Chapter 6 of the course derives every formula used here and checks each
 backward pass numerically; chapter 7 trains a network built from these parts.
 """
 
-import numbers
-
 import numpy as np
+
+from mathnotes import _validate
 
 __all__ = [
     "Linear",
@@ -54,20 +54,6 @@ def _as_batch(name, array, *, features=None):
     if not np.all(np.isfinite(out)):
         raise ValueError(f"{name} contains NaN or infinite values")
     return out
-
-
-def _check_learning_rate(lr):
-    if isinstance(lr, bool) or not isinstance(lr, numbers.Real):
-        raise TypeError(f"the learning rate must be a positive number, got {type(lr).__name__}")
-    if not np.isfinite(lr) or lr <= 0:
-        raise ValueError(f"the learning rate must be a positive finite number, got {lr}")
-    return float(lr)
-
-
-def _check_size(name, value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
 
 
 # ---------------------------------------------------------------------------
@@ -120,12 +106,11 @@ class Linear:
     """
 
     def __init__(self, n_in, n_out, *, rng=0, scale=None):
-        n_in = _check_size("n_in", n_in)
-        n_out = _check_size("n_out", n_out)
+        n_in = _validate.integer(n_in, "n_in")
+        n_out = _validate.integer(n_out, "n_out")
         if scale is None:
             scale = np.sqrt(2.0 / n_in)
-        if isinstance(scale, bool) or not isinstance(scale, numbers.Real) or not scale >= 0:
-            raise ValueError(f"scale must be a non-negative number, got {scale!r}")
+        scale = _validate.real(scale, "scale", minimum=0)
         generator = np.random.default_rng(rng)
         self.W = scale * generator.standard_normal((n_in, n_out))
         self.b = np.zeros(n_out)
@@ -232,7 +217,7 @@ class Linear:
         lr : float
             The learning rate, a positive number.
         """
-        lr = _check_learning_rate(lr)
+        lr = _validate.real(lr, "lr", minimum=0, strict=True)
         if self.dW is None:
             raise RuntimeError("call backward(dY) before update(lr): there is no gradient yet")
         self.W -= lr * self.dW
@@ -312,7 +297,7 @@ class ReLU:
 
     def update(self, lr):
         """Nothing to learn: checks ``lr`` and returns."""
-        _check_learning_rate(lr)
+        _validate.real(lr, "lr", minimum=0, strict=True)
 
     def parameters(self):
         """No parameters: an empty dict."""
@@ -370,7 +355,7 @@ class Sequential:
 
     def update(self, lr):
         """Apply one gradient-descent step to every layer."""
-        _check_learning_rate(lr)
+        _validate.real(lr, "lr", minimum=0, strict=True)
         for layer in self.layers:
             layer.update(lr)
 
@@ -381,14 +366,6 @@ class Sequential:
 
 # ---------------------------------------------------------------------------
 # losses: each returns (value, gradient with respect to its first argument)
-
-_REDUCTIONS = ("sum", "mean")
-
-
-def _check_reduction(reduction):
-    if reduction not in _REDUCTIONS:
-        raise ValueError(f"reduction must be 'sum' or 'mean', got {reduction!r}")
-
 
 def squared_error(prediction, target, *, reduction="sum"):
     """Squared-error loss ``½‖prediction − target‖²`` and its gradient.
@@ -423,7 +400,7 @@ def squared_error(prediction, target, *, reduction="sum"):
     array([[2.],
            [0.]])
     """
-    _check_reduction(reduction)
+    _validate.choice(reduction, "reduction", ("sum", "mean"))
     prediction = _as_batch("prediction", prediction)
     target = _as_batch("target", target)
     if target.shape != prediction.shape:
@@ -472,7 +449,7 @@ def softmax_cross_entropy(logits, labels, *, reduction="mean"):
     >>> grad
     array([[ 0.25,  0.25, -0.75,  0.25]])
     """
-    _check_reduction(reduction)
+    _validate.choice(reduction, "reduction", ("sum", "mean"))
     logits = _as_batch("logits", logits)
     labels_array = np.asarray(labels)
     if labels_array.shape != (logits.shape[0],):
