@@ -111,7 +111,7 @@ class Value(ArithmeticOps, ElementwiseOps, ReductionOps, ShapeOps):
         Returns
         -------
         tuple of numpy.ndarray
-            In the order of :attr:`inputs`, each shaped like its input; empty
+            In the order of ``inputs``, each shaped like its input; empty
             for an input value.
 
         Examples

@@ -8,7 +8,10 @@ import numpy as np
 import pytest
 
 import mathnotes as mn
-import mathnotes.tracer._value as value_module
+import mathnotes.tracer._elementwise
+import mathnotes.tracer._reductions
+import mathnotes.tracer._shapes
+import mathnotes.tracer._value
 from mathnotes import Value
 
 RNG_SEED = 0
@@ -319,8 +322,12 @@ def test_import_mathnotes_stays_light():
     assert result.stdout.strip() == "False"
 
 
-def test_docstring_examples():
-    assert doctest.testmod(value_module).failed == 0
+@pytest.mark.parametrize("module", [mathnotes.tracer._value, mathnotes.tracer._elementwise,
+                                    mathnotes.tracer._reductions, mathnotes.tracer._shapes],
+                         ids=lambda m: m.__name__)
+def test_docstring_examples(module):
+    result = doctest.testmod(module)
+    assert result.attempted > 0 and result.failed == 0
 
 
 def test_input_gradients_report_each_wire_and_change_nothing():
