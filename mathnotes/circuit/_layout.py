@@ -103,14 +103,14 @@ def _op_shrink(name):
 
 def circuit_layout(circuit, *, show_grad=True, fmt="{:.3g}", fontsize=9.0, wire_gap=None,
                    label_room=None, sweeps=8):
-    """Place the graph of ``out``: columns, order inside columns, heights, wire paths.
+    """Place the graph ``circuit``: columns, order inside columns, heights, wire paths.
 
     Parameters
     ----------
     circuit : Circuit
         The graph, collected by :class:`~mathnotes.circuit._graph.Circuit`.
     show_grad, fmt
-        As for :func:`draw` (they decide the size of the boxes).
+        As for :func:`mathnotes.draw` (they decide the size of the boxes).
     fontsize : float
         Font size in points; sizes and positions are in inches at this size.
     wire_gap : float, optional

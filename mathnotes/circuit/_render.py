@@ -82,6 +82,7 @@ def draw(out, *, show_grad=True, highlight=None, fmt="{:.3g}", title=None):
     where it leaves the box, with the gradient it carries back, and the box
     shows their sum. The drawing is kept compact so that a circuit of about
     ten columns fits a book column (about 8 inches) with legible text.
+    Drawing only reads the graph: no value's ``.data`` or ``.grad`` changes.
 
     Parameters
     ----------
