@@ -343,3 +343,18 @@ def test_layout_needs_no_matplotlib():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert int(result.stdout) > 0
+
+
+def test_drawing_walks_the_graph_once(monkeypatch):
+    out = staged()
+    out.backward()
+    calls = []
+    walk = Value.topological_order
+
+    def counting(self):
+        calls.append(self)
+        return walk(self)
+
+    monkeypatch.setattr(Value, "topological_order", counting)
+    mn.draw(out)
+    assert calls == [out]
