@@ -56,12 +56,12 @@ def shape_text(shape):
     return "a scalar" if shape == () else f"shape {shape}"
 
 
-def axis_index(axis, ndim, op, name="axis"):
+def axis_index(axis, ndim, op):
     """One axis as a non-negative int, checked against ``ndim``."""
     if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
-        raise TypeError(f"{op}: {name} must be an int, got {type(axis).__name__}")
+        raise TypeError(f"{op}: axis must be an int, got {type(axis).__name__}")
     if not -ndim <= axis < ndim:
-        raise ValueError(f"{op}: {name} {axis} is out of range for an array with {ndim} axes")
+        raise ValueError(f"{op}: axis {axis} is out of range for an array with {ndim} axes")
     return int(axis) % ndim
 
 

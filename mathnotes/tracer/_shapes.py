@@ -59,10 +59,10 @@ class ShapeOps:
         shape = _shape_argument(shape, "reshape")
         try:
             data = self.data.reshape(shape)
-        except ValueError:
+        except ValueError as error:
             raise ValueError(
                 f"reshape: cannot put {self.data.size} entries (shape {self.shape}) into shape "
-                f"{shape}; the sizes must match"
+                f"{shape} ({error}); the sizes must match, with at most one -1"
             ) from None
 
         def vjp(g):
@@ -89,7 +89,7 @@ class ShapeOps:
         if not axes:
             return self._permuted(tuple(reversed(range(ndim))), "transpose")
         axes = _shape_argument(axes, "transpose")
-        permutation = tuple(axis_index(a, ndim, "transpose", name="an axis") for a in axes)
+        permutation = tuple(axis_index(a, ndim, "transpose") for a in axes)
         if sorted(permutation) != list(range(ndim)):
             raise ValueError(f"transpose: axes {axes} must name each of the {ndim} axes once")
         return self._permuted(permutation, "transpose")

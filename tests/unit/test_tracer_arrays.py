@@ -146,10 +146,13 @@ def test_repeated_indices_add_up():
         for row, i in enumerate(ids):
             expected[i] += upstream[row]
         np.testing.assert_allclose(grad, expected)
-    # the classic bug: fancy-index assignment keeps only one of the three rows for index 2
+    # the classic bug: fancy-index assignment keeps only one of the three rows for index 2,
+    # and the check the tests above rely on catches it
     lost = np.zeros((4, 3))
     lost[ids] += upstream
     assert not np.allclose(lost, expected)
+    assert not mn.check_vjp(lambda a: a[ids], lost, table, upstream)
+    assert mn.check_vjp(lambda a: a[ids], expected, table, upstream)
 
 
 def test_a_later_change_to_the_index_array_does_not_change_the_backward():
@@ -199,9 +202,10 @@ BAD = [
     (lambda v: v.softmax(axis=(0, 1)), TypeError, r"softmax: axis must be an int"),
     (lambda v: v.softmax(axis=-3), ValueError, r"softmax: axis -3 is out of range"),
     (lambda v: v.reshape(4, 2), ValueError, r"reshape: cannot put 6 entries .*\(2, 3\).*\(4, 2\)"),
+    (lambda v: v.reshape(-1, -1), ValueError, r"reshape: .*at most one -1"),
     (lambda v: v.reshape(2.0, 3), TypeError, r"reshape: every entry of the shape must be an int"),
     (lambda v: v.transpose(0, 0), ValueError, r"transpose: axes \(0, 0\) must name each"),
-    (lambda v: v.transpose(0, 2), ValueError, r"transpose: an axis 2 is out of range"),
+    (lambda v: v.transpose(0, 2), ValueError, r"transpose: axis 2 is out of range for an array with 2 axes"),
     (lambda v: v.transpose(0), ValueError, r"transpose: axes \(0,\) must name each of the 2"),
     (lambda v: v[5], IndexError, r"\[\]: .*out of bounds.*shape \(2, 3\)"),
     (lambda v: v[[0, 2]], IndexError, r"\[\]: .*out of bounds"),
