@@ -82,9 +82,9 @@ def check_arguments(f, args, grads, *, upstream=None, mode="full", seed=0, eps=N
 
     Returns
     -------
-    CheckReport
+    mathnotes.gradcheck.CheckReport
         A dict from argument name (its position for a sequence) to its
-        :class:`CheckResult`; truthy iff all passed.
+        :class:`~mathnotes.CheckResult`; truthy iff all passed.
 
     Raises
     ------

@@ -140,6 +140,10 @@ def _reductions(upstream, shape):
                 yield axes, "averaged", (total / (upstream.size // size)).reshape(shape)
 
 
+def _axes(axes):
+    return f"axis {axes[0]}" if len(axes) == 1 else f"axes {axes}"
+
+
 def _reduction_axis(problem, A, N):
     if problem.kind != "vjp" or problem.evaluator.upstream.ndim < 2:
         return None
@@ -149,8 +153,8 @@ def _reduction_axis(problem, A, N):
     if wrong is None or right is None or wrong[0] == right[0]:
         return None
     return Diagnosis("reduction axis",
-                     f"The analytic VJP is upstream {wrong[1]} over axis {wrong[0]}, the numerical "
-                     f"one upstream {right[1]} over axis {right[0]}: a reduction over the wrong "
+                     f"The analytic VJP is upstream {wrong[1]} over {_axes(wrong[0])}, the "
+                     f"numerical one upstream {right[1]} over {_axes(right[0])}: a reduction over the wrong "
                      f"axis (for example a bias gradient summed over features instead of examples).")
 
 

@@ -69,8 +69,8 @@ def _html_table(header, rows, caption):
 class CheckResult:
     """Outcome of a gradient, Jacobian or VJP check: pass, fail or inconclusive.
 
-    Returned by :func:`check_gradient`, :func:`check_jacobian` and
-    :func:`check_vjp`; not meant to be created by hand. Only a pass is truthy,
+    Returned by :func:`~mathnotes.check_gradient`, :func:`~mathnotes.check_jacobian` and
+    :func:`~mathnotes.check_vjp`; not meant to be created by hand. Only a pass is truthy,
     so ``assert check_gradient(...)`` proves something.
 
     Attributes
@@ -80,7 +80,7 @@ class CheckResult:
         compared, for example every entry is at a kink).
     passed : bool
         ``verdict == "pass"``; ``bool(result)`` is the same.
-    diagnosis : Diagnosis or None
+    diagnosis : mathnotes.gradcheck.Diagnosis or None
         For a failed check, the common mistake that explains the difference,
         if one does: its ``mistake`` (a short name) and its ``sentence``.
     kind : str
@@ -193,7 +193,7 @@ class CheckResult:
 
 
 class CheckReport(dict):
-    """Results of :func:`check_arguments`: a dict from argument name to :class:`CheckResult`.
+    """Results of :func:`~mathnotes.check_arguments`: a dict from argument name to :class:`~mathnotes.CheckResult`.
 
     Truthy iff every check passed. Its text and HTML reprs show one line per
     argument, then the full report of each check that did not pass.
