@@ -13,8 +13,10 @@ allows (the tests measure the false-diagnosis rate on random wrong gradients):
   (a bias gradient summed over features instead of examples);
 - ``A - N`` is orthogonal to ``x`` (a quadratic form ``xᵀMx`` differentiated
   as ``2Mx`` where ``(M + Mᵀ)x`` belongs);
-- only entries where one side is zero are wrong (a ReLU mask missing, or
-  taken from the wrong array), named when they are exactly where ``x <= 0``.
+- a square Jacobian ``A`` is the diagonal of ``N`` (off-diagonal terms missing);
+- only entries where one side is zero are wrong, in a gradient or a VJP (a ReLU
+  mask missing, or taken from the wrong array), named when they are exactly
+  where ``x <= 0``.
 """
 
 import itertools
@@ -35,8 +37,8 @@ class Diagnosis:
     ----------
     mistake : str
         A short name: ``"transpose"``, ``"axis permutation"``, ``"sign"``,
-        ``"factor"``, ``"reduction axis"``, ``"symmetric part"``, ``"mask"``
-        or ``"float32 rounding"``.
+        ``"factor"``, ``"reduction axis"``, ``"symmetric part"``,
+        ``"diagonal only"``, ``"mask"`` or ``"float32 rounding"``.
     sentence : str
         One plain sentence for the report.
     """
@@ -173,8 +175,24 @@ def _symmetric_part(problem, A, N):
                      f"not symmetric.")
 
 
+def _diagonal_only(problem, A, N):
+    m, n = problem.analytic.shape[1], problem.n
+    if problem.kind != "jacobian" or m != n or n < 2:
+        return None
+    a, num = A.reshape(m, n), N.reshape(m, n)
+    off = ~np.eye(n, dtype=bool)
+    if not np.any(np.abs(num[off]) > MATCH * np.max(np.abs(num))):
+        return None
+    if not (np.all(a[off] == 0) and _close(np.diag(a), np.diag(num))):
+        return None
+    return Diagnosis("diagonal only",
+                     "The analytic Jacobian is the diagonal of the numerical one: the "
+                     "off-diagonal terms are missing (an element-wise rule used for a function "
+                     "whose outputs each depend on several inputs).")
+
+
 def _mask(problem, A, N, fail):
-    if fail.all():
+    if problem.kind == "jacobian" or fail.all():
         return None
     zero = 1e-6 * max(float(np.max(np.abs(A))), float(np.max(np.abs(N))))
     one_side_zero = np.minimum(np.abs(A), np.abs(N)) <= zero
@@ -195,7 +213,8 @@ def diagnose_entries(problem, central, fail):
     A, N = problem.to_user(problem.analytic), problem.to_user(central)
     what = _what(problem)
     return (_permutation(A, N, what) or _factor(problem, A, N) or _reduction_axis(problem, A, N)
-            or _symmetric_part(problem, A, N) or _mask(problem, A, N, problem.to_user(fail)))
+            or _symmetric_part(problem, A, N) or _diagonal_only(problem, A, N)
+            or _mask(problem, A, N, problem.to_user(fail)))
 
 
 def diagnose_directions(problem, nums, anas, directions):

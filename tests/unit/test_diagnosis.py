@@ -70,6 +70,8 @@ CATALOGUE = {
     "bias summed over features instead of examples": (
         mn.check_vjp, lambda b: X[:D] @ Wsq + b, dY[:D].sum(axis=1), np.zeros(D),
         dY[:D], "reduction axis", "wrong axis"),
+    "softmax Jacobian treated as element-wise": (
+        mn.check_jacobian, softmax_rows, None, v[None, :], None, "diagonal only", "off-diagonal"),
     "ReLU backward without its mask": (
         mn.check_vjp, lambda A: np.maximum(A, 0.0), dY, Zrelu, dY, "mask", "<= 0"),
     "ReLU mask taken from the wrong array": (
@@ -81,6 +83,9 @@ def _planted(name):
     check, f, wrong, x, upstream, mistake, word = CATALOGUE[name]
     if name == "3-d gradient with two axes swapped":
         wrong = (C3 * x).transpose(1, 0, 2)
+    if name == "softmax Jacobian treated as element-wise":
+        s = softmax_rows(x)[0]
+        wrong = np.diag(s * (1 - s)).reshape(1, D, 1, D)
     if name == "sum where the loss takes the mean over N":
         wrong = ce_grad(Z) * N
     args = (f, wrong, x) if upstream is None else (f, wrong, x, upstream)
@@ -140,6 +145,7 @@ def _random_wrong_cases(trials_per_problem, family="random"):
         (mn.check_gradient, lambda B: v @ B @ w, Wsq, None),
         (mn.check_vjp, lambda W_: X @ W_, Wsq, dY),
         (mn.check_jacobian, lambda x: x @ Wsq, v, None),
+        (mn.check_jacobian, softmax_rows, v[None, :], None),
         (mn.check_gradient, sum_sq, Z, None),
         (mn.check_gradient, mean_ce, Z, None),
         (mn.check_gradient, lambda x: x @ M @ x, v, None),
