@@ -19,7 +19,7 @@ Cost: ``2 n + 1`` calls of ``f``, plus 2 per suspected kink.
 
 import numpy as np
 
-from mathnotes._evaluator import MACHINE_EPS, steps
+from mathnotes._evaluator import MACHINE_EPS, format_index, steps
 from mathnotes.gradcheck._diagnosis import diagnose_entries
 from mathnotes.gradcheck._problem import NOISE_FACTOR
 from mathnotes.gradcheck._result import CheckResult, relative_error, worst_entries
@@ -123,7 +123,7 @@ def run_full(problem, notes, mode_note=None):
 
 
 def _kink_note(problem, kinks, failing):
-    shown = ", ".join(str(list(k)) for k in kinks[:5]) + (" ..." if len(kinks) > 5 else "")
+    shown = ", ".join(format_index(k) for k in kinks[:5]) + (" ..." if len(kinks) > 5 else "")
     plural = "y" if len(kinks) == 1 else "ies"
     verdict = (f"{failing} of them outside the one-sided slopes" if failing
                else "the analytic values lie between the one-sided slopes")
