@@ -41,6 +41,15 @@ class Diagnosis:
         ``"diagonal only"``, ``"mask"`` or ``"float32 rounding"``.
     sentence : str
         One plain sentence for the report.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import mathnotes as mn
+    >>> x = np.array([0.5, -1.0, 2.0])
+    >>> wrong = mn.check_gradient(lambda v: np.sum(np.sin(v)), -np.cos(x), x)
+    >>> wrong.diagnosis.mistake
+    'sign'
     """
 
     mistake: str

@@ -109,6 +109,18 @@ class CheckResult:
         The tolerances used.
     notes : list of str
         Remarks on the check (kinks, fallbacks, localisation).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import mathnotes as mn
+    >>> relu = lambda v: np.sum(np.maximum(v, 0.0))
+    >>> at_kink = mn.check_gradient(relu, np.array([1.0]), np.array([1e-7]))
+    >>> at_kink.verdict, bool(at_kink), at_kink.kinks
+    ('inconclusive', False, [(0,)])
+    >>> print(mn.check_gradient(relu, np.array([1.0, 1.0]), np.array([0.5, 2.0])))
+    gradient check (full mode, 5 calls of f): PASSED
+      every compared entry agrees within the tolerance (rtol 1e-05, atol 0)
     """
 
     def __init__(self, *, kind, mode, verdict, numerical, analytic, max_abs_error, max_rel_error,
@@ -197,6 +209,16 @@ class CheckReport(dict):
 
     Truthy iff every check passed. Its text and HTML reprs show one line per
     argument, then the full report of each check that did not pass.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import mathnotes as mn
+    >>> X, w = np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([0.5, -1.0])
+    >>> report = mn.check_arguments(lambda X, w: np.sum(X @ w), {"X": X, "w": w},
+    ...                             {"X": np.outer(np.ones(2), w), "w": X.sum(axis=0)})
+    >>> report.verdict, list(report)
+    ('pass', ['X', 'w'])
     """
 
     @property
