@@ -134,16 +134,41 @@ def test_an_error_of_a_tenth_of_a_percent_in_any_entry_fails(name):
         assert result.worst[0][0] == index
 
 
-@pytest.mark.parametrize("name", ["matmul W", "tanh", "quadratic form", "determinant"])
+# large enough for fast mode to run its directions (on small arrays the full check is cheaper)
+X40 = rng.standard_normal((8, 12))
+W40 = rng.standard_normal((5, 8))
+A40 = rng.standard_normal((40, 40))
+v40, w40 = rng.standard_normal(40), rng.standard_normal(40)
+M6 = rng.standard_normal((6, 6)) + 4 * np.eye(6)
+LARGE = {
+    "matmul W": (lambda W: np.sum((W @ X40) ** 2), W40, lambda W: 2 * (W @ X40) @ X40.T),
+    "tanh": (lambda z: w40 @ np.tanh(z), v40, lambda z: w40 * (1 - np.tanh(z) ** 2)),
+    "quadratic form": (lambda x: x @ A40 @ x, v40, lambda x: (A40 + A40.T) @ x),
+    "log |det|": (lambda B: np.linalg.slogdet(B)[1], M6, lambda B: np.linalg.inv(B).T),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LARGE))
 def test_fast_mode_catches_a_tenth_of_a_percent_in_each_entry(name):
-    f, x, grad = GOOD[name]
+    f, x, grad = LARGE[name]
     g = grad(x)
-    for index in np.ndindex(g.shape):
+    assert mn.check_gradient(f, g, x, mode="fast").mode == "fast"
+    for index in list(np.ndindex(g.shape))[::3]:
         wrong = g.copy()
         wrong[index] *= 1.001
         result = mn.check_gradient(f, wrong, x, mode="fast")
-        assert not result, f"{name}: 0.1 % error at {index} passed the fast check"
+        assert result.mode == "fast" and not result, f"{name}: 0.1 % error at {index} passed"
         assert result.worst and result.worst[0][0] == index
+
+
+@pytest.mark.parametrize("scale", [1e-8, 1.0, 1e6])
+@pytest.mark.parametrize("name", sorted(LARGE))
+def test_fast_verdict_does_not_depend_on_the_scale_of_f(name, scale):
+    f, x, grad = LARGE[name]
+    wrong = grad(x).copy()
+    wrong.flat[0] *= 1.001
+    assert mn.check_gradient(lambda v: scale * f(v), scale * grad(x), x, mode="fast")
+    assert not mn.check_gradient(lambda v: scale * f(v), scale * wrong, x, mode="fast")
 
 
 @pytest.mark.parametrize("scale", [1e-8, 1.0, 1e6])
