@@ -1,7 +1,8 @@
 """Checks of several arguments of one function, each named in every message and report line."""
 
 from mathnotes._evaluator import as_float64_input
-from mathnotes.gradcheck._checks import run_check
+from mathnotes.gradcheck._checks import run
+from mathnotes.gradcheck._problem import make_problem
 from mathnotes.gradcheck._result import CheckReport
 
 
@@ -130,9 +131,9 @@ def check_arguments(f, args, grads, *, upstream=None, mode="full", seed=0, eps=N
             current[key] = v
             return call(current)
 
-        report[key] = run_check(
+        report[key] = run(make_problem(
             "vjp" if upstream is not None else "gradient", partial, grad_of[key], values[key],
             upstream=upstream, mode=mode, seed=None if seed is None else seed + position,
             directions=directions, eps=eps, rtol=rtol, atol=atol, max_report=max_report,
-            name=str(key), argument=str(key), sizes=sizes)
+            name=str(key), argument=str(key), sizes=sizes))
     return report

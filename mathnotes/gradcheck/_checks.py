@@ -1,27 +1,17 @@
 """The three checks: a gradient, a Jacobian, a vector-Jacobian product.
 
-Each validates its arguments once, builds a :class:`Problem` and runs the full
-or the fast mode on it.
+Each validates its arguments once (:func:`make_problem` builds the
+:class:`Problem`) and runs the full or the fast mode on it.
 """
 
-from mathnotes._validate import integer
 from mathnotes.gradcheck._fast import run_fast
 from mathnotes.gradcheck._full import run_full
 from mathnotes.gradcheck._problem import make_problem
 
 
-def run_check(kind, f, value, x, *, upstream=None, mode="full", seed=0, directions=3, eps=None,
-              rtol=None, atol=0.0, max_report=5, name=None, argument="x", sizes=None):
-    """Validate, build the problem, run the mode: the engine behind every public check."""
-    directions = integer(directions, "directions")
-    if seed is not None:
-        seed = integer(seed, "seed", minimum=0)
-    problem = make_problem(kind, f, value, x, upstream=upstream, mode=mode, eps=eps, rtol=rtol,
-                           atol=atol, max_report=max_report, label=name, name=argument,
-                           sizes=sizes)
-    if mode == "fast":
-        return run_fast(problem, directions, seed)
-    return run_full(problem, [])
+def run(problem):
+    """The check of a :class:`Problem` in its mode."""
+    return run_fast(problem) if problem.mode == "fast" else run_full(problem, [])
 
 
 _COMMON_PARAMETERS = """
@@ -112,8 +102,8 @@ def check_gradient(f, grad, x, *, mode="full", seed=0, eps=None, rtol=None, atol
     >>> print(wrong.diagnosis.sentence)
     The analytic gradient is 0.5 times the numerical one: a factor 2 missing (the 2 of d(x²)/dx = 2x, or a path through a value used twice).
     """
-    return run_check("gradient", f, grad, x, mode=mode, seed=seed, eps=eps, rtol=rtol, atol=atol,
-                     directions=directions, max_report=max_report, name=name)
+    return run(make_problem("gradient", f, grad, x, mode=mode, seed=seed, eps=eps, rtol=rtol,
+                            atol=atol, directions=directions, max_report=max_report, name=name))
 
 
 def check_jacobian(f, jac, x, *, mode="full", seed=0, eps=None, rtol=None, atol=0.0,
@@ -160,8 +150,8 @@ def check_jacobian(f, jac, x, *, mode="full", seed=0, eps=None, rtol=None, atol=
     >>> mn.check_jacobian(lambda v: v @ W, W, x[:2]).diagnosis.mistake
     'transpose'
     """
-    return run_check("jacobian", f, jac, x, mode=mode, seed=seed, eps=eps, rtol=rtol, atol=atol,
-                     directions=directions, max_report=max_report, name=name)
+    return run(make_problem("jacobian", f, jac, x, mode=mode, seed=seed, eps=eps, rtol=rtol,
+                            atol=atol, directions=directions, max_report=max_report, name=name))
 
 
 def check_vjp(f, vjp, x, upstream, *, mode="full", seed=0, eps=None, rtol=None, atol=0.0,
@@ -215,8 +205,9 @@ def check_vjp(f, vjp, x, upstream, *, mode="full", seed=0, eps=None, rtol=None, 
     >>> mn.check_vjp(lambda v: X + v, dY.sum(axis=1), b, dY).diagnosis.mistake
     'reduction axis'
     """
-    return run_check("vjp", f, vjp, x, upstream=upstream, mode=mode, seed=seed, eps=eps,
-                     rtol=rtol, atol=atol, directions=directions, max_report=max_report, name=name)
+    return run(make_problem("vjp", f, vjp, x, upstream=upstream, mode=mode, seed=seed, eps=eps,
+                            rtol=rtol, atol=atol, directions=directions, max_report=max_report,
+                            name=name))
 
 
 for _function in (check_gradient, check_jacobian, check_vjp):

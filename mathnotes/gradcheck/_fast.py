@@ -134,14 +134,14 @@ class _Directions:
         return found, exhausted, lost
 
 
-def run_fast(problem, directions, seed):
+def run_fast(problem):
     """The fast check of ``problem``: a CheckResult, or the full check where that is cheaper."""
-    n = problem.n
+    n, directions = problem.n, problem.directions
     if not _worth_it(n, directions):
         return run_full(problem, [], mode_note=(
             f"the full check ({2 * n + 1} calls) is as cheap as fast mode here "
             f"({directions} directions plus bisection), so it ran instead"))
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(problem.seed)
     scale_x = np.maximum(1.0, np.abs(problem.x.reshape(-1)))
     fast = _Directions(problem)
     rows, nums, anas, failed = [], [], [], []

@@ -50,6 +50,9 @@ class Problem:
     atol: float
     eps: float
     max_report: int
+    mode: str = "full"
+    directions: int = 3
+    seed: int = 0
     name: str = "x"
     label: str = None
     sizes: dict = field(default_factory=dict)  # name -> shape of every array known to the check
@@ -116,10 +119,19 @@ def _analytic(value, x0, shape, what):
     return arr, max(precision, float(np.finfo(np.float64).eps))
 
 
-def make_problem(kind, f, value, x, *, upstream=None, mode="full", eps=None, rtol=None,
-                 atol=0.0, max_report=5, label=None, name="x", sizes=None, stacklevel=5):
-    """Validate the arguments of a check and build its :class:`Problem` (calls f once)."""
+def make_problem(kind, f, value, x, *, upstream=None, mode="full", seed=0, directions=3, eps=None,
+                 rtol=None, atol=0.0, max_report=5, name=None, argument="x", sizes=None,
+                 stacklevel=4):
+    """Validate the arguments of a check and build its :class:`Problem` (calls f once).
+
+    ``name`` is the label shown in the report, ``argument`` the name of the
+    varied argument in messages, ``sizes`` the shapes of other known arrays.
+    """
     choice(mode, "mode", ("full", "fast"))
+    directions = integer(directions, "directions")
+    if seed is not None:
+        seed = integer(seed, "seed", minimum=0)
+    label, name = name, argument
     eps = relative_step(eps)
     atol = real(atol, "atol", minimum=0)
     max_report = integer(max_report, "max_report")
@@ -140,4 +152,5 @@ def make_problem(kind, f, value, x, *, upstream=None, mode="full", eps=None, rto
         known.setdefault("upstream", ev.out_shape)
     return Problem(kind=kind, evaluator=ev, x=x0, analytic=a_nm, precision=precision,
                    rtol_full=rtol_full, rtol_fast=rtol_fast, atol=atol, eps=eps,
-                   max_report=max_report, name=name, label=label, sizes=known)
+                   max_report=max_report, mode=mode, directions=directions, seed=seed,
+                   name=name, label=label, sizes=known)
