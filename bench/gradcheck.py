@@ -1,20 +1,17 @@
-"""Speed of mathnotes' gradient checks against the cost of f itself and other checkers.
+"""Cost of mathnotes' gradient checks: diagnosis overhead, fast-mode budgets, other checkers.
 
-Run with ``.venv/bin/python bench/gradcheck.py``. Prints one Markdown table.
+Run with ``.venv/bin/python bench/gradcheck.py``. Prints three Markdown tables:
 
-For each problem it times, in one run:
+1. the diagnosis's share of a failing full check of W 64x64 (target: at most 5 %);
+2. calls of f in fast mode for n = 30, 300 and 4096 entries, correct and wrong,
+   against the full check's 2n + 1;
+3. torch.autograd.gradcheck and jax's check_grads on the same problem, each run
+   by the Python of its own virtual environment (``--torch-python`` and
+   ``--jax-python``, default /work/venv-torch and /work/venv-jax); a missing
+   environment is reported as skipped. Neither is a dependency of the project.
 
-- the floor: 2n plain calls of f at x (what any coordinate-wise central
-  difference must spend), and the full check as a multiple of it;
-- the fast check (correct gradient, and a gradient with one entry off by
-  0.1 %) with its number of calls of f;
-- scipy.optimize.check_grad (all coordinates, and random directions) and
-  torch.autograd.gradcheck (slow and fast) on the same problem, if installed;
-  a missing package is reported as skipped.
-
-Times are CPU seconds of this process (time.process_time, so other programs on
-a shared machine disturb them less), the best of several repeats, with BLAS
-limited to one thread. Speed is measured here, not asserted in the tests.
+Times are CPU seconds of one process (time.process_time), best of several
+repeats, BLAS limited to one thread. Speed is measured here, not asserted in tests.
 """
 
 import os
@@ -22,19 +19,19 @@ import os
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")  # before NumPy loads its BLAS
 
-import importlib.util  # noqa: E402
+import argparse  # noqa: E402
+import json  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
 import time  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-import mathnotes as mn  # noqa: E402
-
-REPEATS = 3
+REPEATS = 5
 
 
 def best_time(fn, repeats=REPEATS):
-    best = np.inf
-    value = None
+    best, value = np.inf, None
     for _ in range(repeats):
         start = time.process_time()
         value = fn()
@@ -42,174 +39,200 @@ def best_time(fn, repeats=REPEATS):
     return best, value
 
 
+def quadratic_problem(size=64):
+    """``sum((W @ X)**2)`` with W and X size x size, its gradient, and the point W."""
+    rng = np.random.default_rng(0)
+    W, X = rng.standard_normal((size, size)), rng.standard_normal((size, size))
+    return (lambda w: np.sum((w @ X) ** 2)), (lambda w: 2 * (w @ X) @ X.T), W
+
+
+def one_entry_off(g):
+    wrong = g.copy()
+    wrong[3, 5] *= 1.001
+    return wrong
+
+
+def diagnosis_table():
+    from mathnotes.gradcheck._diagnosis import diagnose_entries
+    from mathnotes.gradcheck._full import run_full
+    from mathnotes.gradcheck._problem import make_problem
+
+    f, grad, W = quadratic_problem()
+    g = grad(W)
+    cases = {
+        "factor 1/2 (diagnosed)": g / 2,
+        "transpose (diagnosed)": g.T.copy(),
+        "one entry 0.1 % off (no diagnosis)": one_entry_off(g),
+        "random (every test runs, none matches)": np.random.default_rng(1).standard_normal(g.shape),
+    }
+    lines = ["| W 64x64, full check of | check, CPU s | diagnosis alone, CPU s | share | diagnosis |",
+             "|---|---|---|---|---|"]
+    for label, wrong in cases.items():
+        def check():
+            problem = make_problem("gradient", f, wrong, W)
+            return problem, run_full(problem, [])
+
+        seconds, (problem, result) = best_time(check)
+        central = np.asarray(result.numerical, dtype=np.float64).reshape(problem.analytic.shape)
+        fail = np.abs(problem.analytic - central) > 0  # every differing entry: the worst case
+        diag_seconds, _ = best_time(lambda: diagnose_entries(problem, central, fail))
+        mistake = result.diagnosis.mistake if result.diagnosis else "none"
+        lines.append(f"| {label} | {seconds:.4f} | {diag_seconds:.5f} | "
+                     f"{100 * diag_seconds / seconds:.1f} % | {mistake} |")
+    return lines
+
+
+def fast_calls_table():
+    import mathnotes as mn
+
+    lines = ["| n | gradient | fast: calls | full: 2n + 1 | fast / full | verdict, mode | located |",
+             "|---|---|---|---|---|---|---|"]
+    for n in (30, 300, 4096):
+        rng = np.random.default_rng(n)
+        w, x = rng.standard_normal(n), rng.standard_normal(n)
+        g = w * (1 - np.tanh(x) ** 2)
+        one = g.copy()
+        one[n // 3] *= 1.01
+        five = g.copy()
+        five[rng.choice(n, 5, replace=False)] += 0.5
+        cases = {"correct": g, "one entry 1 % off": one, "5 entries wrong": five,
+                 "every entry x 2": 2 * g, "random": rng.standard_normal(n)}
+        for label, analytic in cases.items():
+            r = mn.check_gradient(lambda z: w @ np.tanh(z), analytic, x, mode="fast")
+            located = len(r.worst) if r.mode == "fast" else "-"
+            lines.append(f"| {n} | {label} | {r.n_calls} | {2 * n + 1} | "
+                         f"{r.n_calls / (2 * n + 1):.2f} | {r.verdict}, {r.mode} | {located} |")
+    return lines
+
+
+def mathnotes_rows():
+    import mathnotes as mn
+
+    f, grad, W = quadratic_problem()
+    rows = []
+    for label, analytic in (("correct", grad(W)), ("one entry 0.1 % off", one_entry_off(grad(W)))):
+        for mode in ("full", "fast"):
+            seconds, r = best_time(lambda: mn.check_gradient(f, analytic, W, mode=mode), 3)
+            rows.append(("mathnotes", f"{mode}, {label}", seconds, r.n_calls, r.verdict))
+    return rows
+
+
 def counted(f):
-    """f with a call counter in .calls (a list, reset by the caller)."""
     calls = [0]
 
-    def g(x):
+    def g(*args):
         calls[0] += 1
-        return f(x)
+        return f(*args)
 
-    g.calls = calls
-    return g
+    return g, calls
 
 
-def torch_gradcheck(f, grad, x, fast):
-    """A torch.autograd.gradcheck of the same NumPy f and analytic gradient.
-
-    f and its gradient are wrapped in a torch.autograd.Function, so torch
-    differentiates exactly the code that mathnotes checks.
-    """
+def torch_rows():
+    """torch.autograd.gradcheck of the NumPy f and gradient wrapped as one autograd Function."""
     import torch
 
-    class NumpyFunction(torch.autograd.Function):
-        @staticmethod
-        def forward(ctx, w):
-            ctx.save_for_backward(w)
-            return torch.tensor(f(w.detach().cpu().numpy()), dtype=torch.float64)
+    f, grad, W = quadratic_problem()
+    rows = []
+    for label, analytic in (("correct", grad), ("one entry 0.1 % off", lambda w: one_entry_off(grad(w)))):
+        f_counted, calls = counted(f)
 
-        @staticmethod
-        def backward(ctx, upstream):
-            (w,) = ctx.saved_tensors
-            g = np.asarray(grad(w.detach().cpu().numpy()), dtype=np.float64)
-            return upstream * torch.from_numpy(g)
+        class NumpyFunction(torch.autograd.Function):
+            @staticmethod
+            def forward(ctx, w):
+                ctx.save_for_backward(w)
+                return torch.tensor(f_counted(w.detach().numpy()), dtype=torch.float64)
 
-    w = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+            @staticmethod
+            def backward(ctx, upstream, analytic=analytic):
+                (w,) = ctx.saved_tensors
+                return upstream * torch.from_numpy(np.asarray(analytic(w.detach().numpy())))
 
-    def check():
-        return torch.autograd.gradcheck(NumpyFunction.apply, (w,), fast_mode=fast,
-                                        raise_exception=False)
+        w = torch.tensor(W, dtype=torch.float64, requires_grad=True)
+        for fast in (False, True):
+            def check():
+                calls[0] = 0
+                return torch.autograd.gradcheck(NumpyFunction.apply, (w,), fast_mode=fast,
+                                                raise_exception=False)
 
-    return check
+            seconds, ok = best_time(check, 3)
+            rows.append((f"torch {torch.__version__}", f"{'fast' if fast else 'slow'}, {label}",
+                         seconds, calls[0], "pass" if ok else "fail"))
+    return rows
 
 
-def problems():
+def jax_rows():
+    """jax.test_util.check_grads (reverse mode, order 1) with the wrong gradient as a custom VJP."""
+    import jax
+    import jax.numpy as jnp
+    from jax.test_util import check_grads
+
+    jax.config.update("jax_enable_x64", True)
     rng = np.random.default_rng(0)
-    W = rng.standard_normal((64, 64))
-    X = rng.standard_normal((64, 64))
+    W, X = rng.standard_normal((64, 64)), rng.standard_normal((64, 64))
+    rows = []
+    for label, scale in (("correct", None), ("one entry 0.1 % off", 1.001)):
+        calls = [0]
 
-    def quad(w):
-        return np.sum((w @ X) ** 2)
+        @jax.custom_vjp
+        def f(w):
+            calls[0] += 1
+            return jnp.sum((w @ X) ** 2)
 
-    def quad_grad(w):
-        return 2 * (w @ X) @ X.T
+        def f_fwd(w):
+            return f(w), w
 
-    labels = rng.integers(0, 10, size=64)
-    W2 = 0.1 * rng.standard_normal((10, 64))
+        def f_bwd(w, upstream, scale=scale):
+            g = 2 * (w @ X) @ X.T
+            if scale is not None:
+                g = g.at[3, 5].multiply(scale)
+            return (upstream * g,)
 
-    def softmax_ce(w):
-        Z = w @ X
-        Z = Z - Z.max(axis=0)
-        logp = Z - np.log(np.exp(Z).sum(axis=0))
-        return -np.mean(logp[labels, np.arange(64)])
+        f.defvjp(f_fwd, f_bwd)
 
-    def softmax_ce_grad(w):
-        Z = w @ X
-        P = np.exp(Z - Z.max(axis=0))
-        P /= P.sum(axis=0)
-        P[labels, np.arange(64)] -= 1
-        return P @ X.T / 64
+        def check():
+            calls[0] = 0
+            try:
+                check_grads(f, (jnp.asarray(W),), order=1, modes=["rev"])
+                return "pass"
+            except AssertionError:
+                return "fail"
 
-    return [
-        ("sum((W @ X)**2), W 64x64, X 64x64", quad, quad_grad, W),
-        ("softmax cross-entropy of W @ X, W 10x64, X 64x64", softmax_ce, softmax_ce_grad, W2),
-    ]
+        seconds, verdict = best_time(check, 3)
+        rows.append((f"jax {jax.__version__}", f"check_grads rev, {label}", seconds, calls[0], verdict))
+    return rows
 
 
-def row(problem, method, seconds, calls, floor, verdict):
-    ratio = f"{seconds / floor:.2f}x" if (floor and seconds is not None) else ""
-    sec = f"{seconds:.4f}" if seconds is not None else "-"
-    return f"| {problem} | {method} | {sec} | {ratio} | {calls} | {verdict} |"
+def other_checker(python, which):
+    """Rows from ``bench/gradcheck.py --rows which`` run by another environment's Python."""
+    if not os.path.exists(python):
+        return [(which, f"skipped: no environment at {python}", None, "-", "-")]
+    done = subprocess.run([python, __file__, "--rows", which], capture_output=True, text=True)
+    if done.returncode != 0:
+        return [(which, f"failed: {done.stderr.strip().splitlines()[-1]}", None, "-", "-")]
+    return [tuple(row) for row in json.loads(done.stdout)]
 
 
 def main():
-    have_scipy = importlib.util.find_spec("scipy") is not None
-    have_torch = importlib.util.find_spec("torch") is not None
-    lines = [
-        "| problem | method | CPU seconds | / floor | calls of f | verdict |",
-        "|---|---|---|---|---|---|",
-    ]
-    for name, f, grad, x in problems():
-        n = x.size
-        g = grad(x)
-        wrong = g.copy()
-        wrong[3, 5] *= 1.001
-
-        def floor_loop():
-            for _ in range(2 * n):
-                f(x)
-
-        # the floor and the full check alternate, so both see the same load on the machine
-        floor, t = np.inf, np.inf
-        for _ in range(REPEATS + 2):
-            floor = min(floor, best_time(floor_loop, 1)[0])
-            seconds, r = best_time(lambda: mn.check_gradient(f, g, x), 1)
-            t = min(t, seconds)
-        lines.append(row(name, "floor: 2n plain calls of f", floor, 2 * n, floor, ""))
-        lines.append(row(name, "mathnotes full (correct)", t, r.n_calls, floor,
-                         "pass" if r else "FAIL"))
-        t, r = best_time(lambda: mn.check_gradient(f, wrong, x))
-        lines.append(row(name, "mathnotes full (one entry 0.1 % off)", t, r.n_calls, floor,
-                         ("pass" if r else "FAIL") + f", worst entry {r.worst[0][0]}"))
-        t, num = best_time(lambda: mn.numerical_gradient(f, x))
-        lines.append(row(name, "mathnotes numerical_gradient", t, 2 * n + 1, floor, ""))
-        t, r = best_time(lambda: mn.check_gradient(f, g, x, mode="fast"))
-        lines.append(row(name, "mathnotes fast (correct)", t, r.n_calls, floor,
-                         "pass" if r else "FAIL"))
-        t, r = best_time(lambda: mn.check_gradient(f, wrong, x, mode="fast"))
-        located = r.worst[0][0] if r.worst else "none"
-        lines.append(row(name, "mathnotes fast (one entry 0.1 % off)", t, r.n_calls, floor,
-                         ("pass" if r else "FAIL") + f", located {located}"))
-
-        if have_scipy:
-            from scipy.optimize import check_grad
-
-            flat_f = counted(lambda v: f(v.reshape(x.shape)))
-            flat_g = lambda v: grad(v.reshape(x.shape)).ravel()  # noqa: E731
-            flat_wrong = lambda v: wrong.ravel()  # noqa: E731
-
-            def scipy_all(gfun=flat_g):
-                flat_f.calls[0] = 0
-                return check_grad(flat_f, gfun, x.ravel())
-
-            t, err = best_time(scipy_all)
-            lines.append(row(name, "scipy check_grad (all, forward diff.)", t, flat_f.calls[0], floor,
-                             f"returns error norm {err:.2g}, no verdict"))
-            t, err = best_time(lambda: scipy_all(flat_wrong))
-            lines.append(row(name, "scipy check_grad, one entry 0.1 % off", t, flat_f.calls[0], floor,
-                             f"returns error norm {err:.2g}, no verdict"))
-
-            def scipy_random():
-                flat_f.calls[0] = 0
-                return check_grad(flat_f, flat_g, x.ravel(), direction="random", seed=0)
-
-            try:
-                t, err = best_time(scipy_random)
-                lines.append(row(name, "scipy check_grad (one random direction)", t, flat_f.calls[0],
-                                 floor, f"returns error {err:.2g}, no verdict"))
-            except TypeError:
-                lines.append(row(name, "scipy check_grad (random direction)", None, "-", None,
-                                 "not supported by this scipy"))
-        else:
-            lines.append(row(name, "scipy check_grad", None, "-", None, "skipped: scipy not installed"))
-
-        if have_torch:
-            for label, analytic in (("correct", grad), ("one entry 0.1 % off", lambda v: wrong)):
-                for fast in (False, True):
-                    counter = counted(f)
-                    check = torch_gradcheck(counter, analytic, x, fast)
-                    t, ok = best_time(lambda: (counter.calls.__setitem__(0, 0), check())[1])
-                    method = f"torch.autograd.gradcheck ({'fast' if fast else 'slow'}, {label})"
-                    lines.append(row(name, method, t, counter.calls[0], floor,
-                                     "pass" if ok else "FAIL"))
-        else:
-            lines.append(row(name, "torch.autograd.gradcheck (slow, fast)", None, "-", None,
-                             "skipped: torch not installed"))
-        lines.append(row(name, "jax check_grads", None, "-", None,
-                         "skipped: jax not installed" if importlib.util.find_spec("jax") is None
-                         else "skipped: needs a jax version of f"))
-    print("\n".join(lines))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", choices=["torch", "jax"], help=argparse.SUPPRESS)
+    parser.add_argument("--torch-python", default="/work/venv-torch/bin/python")
+    parser.add_argument("--jax-python", default="/work/venv-jax/bin/python")
+    args = parser.parse_args()
+    if args.rows:
+        print(json.dumps({"torch": torch_rows, "jax": jax_rows}[args.rows]()))
+        return
+    print("\n".join(diagnosis_table()))
+    print()
+    print("\n".join(fast_calls_table()))
+    print()
+    rows = (mathnotes_rows() + other_checker(args.torch_python, "torch")
+            + other_checker(args.jax_python, "jax"))
+    print("| sum((W @ X)**2), W 64x64 | check | CPU s | calls of f | verdict |")
+    print("|---|---|---|---|---|")
+    for tool, check, seconds, calls, verdict in rows:
+        shown = "-" if seconds is None else f"{seconds:.4f}"
+        print(f"| {tool} | {check} | {shown} | {calls} | {verdict} |")
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -20,8 +20,8 @@ Matplotlib and ipywidgets the first time they are used.
 from typing import TYPE_CHECKING
 
 from mathnotes import nn
-from mathnotes._gradcheck import CheckResult, check_arguments, check_gradient, check_jacobian, check_vjp
-from mathnotes._numdiff import numerical_gradient, numerical_jacobian, numerical_vjp
+from mathnotes.gradcheck import CheckResult, check_arguments, check_gradient, check_jacobian, check_vjp
+from mathnotes.numdiff import numerical_gradient, numerical_jacobian, numerical_vjp
 from mathnotes.tracer import Value, maximum
 
 if TYPE_CHECKING:  # loaded on first use by __getattr__ below

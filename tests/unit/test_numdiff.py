@@ -1,4 +1,4 @@
-"""Central differences in mathnotes/_numdiff.py: values, shapes and bad input."""
+"""Central differences in mathnotes/numdiff.py: values, shapes and bad input."""
 
 import numpy as np
 import pytest
@@ -224,7 +224,7 @@ def test_vjp_upstream_must_match_the_output():
 
 
 def test_f_must_be_callable():
-    with pytest.raises(TypeError, match="callable"):
+    with pytest.raises(TypeError, match="f must be a function"):
         mn.numerical_gradient(np.ones(3), np.ones(3))
 
 

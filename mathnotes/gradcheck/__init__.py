@@ -1,0 +1,27 @@
+"""Gradient checks: compare an analytic derivative with central differences and give a verdict.
+
+Three checks share one engine:
+
+- :func:`check_gradient` for the gradient of a scalar function,
+- :func:`check_jacobian` for the (generalized) Jacobian of an array function,
+- :func:`check_vjp` for a vector-Jacobian product, what a layer's backward returns,
+
+and :func:`check_arguments` runs them for several named arguments of one
+function. Each returns a :class:`CheckResult` (a :class:`CheckReport` for
+several arguments) whose verdict is pass, fail or inconclusive; only a pass is
+truthy. A failed check names the common mistake that explains it, where one
+does (:class:`Diagnosis`).
+
+The private modules hold one idea each: the problem and its tolerance
+(``_problem``), the full mode (``_full``), the fast mode (``_fast``), the
+diagnosis (``_diagnosis``), the result and its report (``_result``), and the
+public functions (``_checks``, ``_arguments``). This package imports only NumPy.
+"""
+
+from mathnotes.gradcheck._arguments import check_arguments
+from mathnotes.gradcheck._checks import check_gradient, check_jacobian, check_vjp
+from mathnotes.gradcheck._diagnosis import Diagnosis
+from mathnotes.gradcheck._result import CheckReport, CheckResult
+
+__all__ = ["check_gradient", "check_jacobian", "check_vjp", "check_arguments", "CheckResult",
+           "CheckReport", "Diagnosis"]

@@ -1,0 +1,209 @@
+"""Fast mode: directional derivatives along seeded random directions, then bisection.
+
+Along a direction ``u`` the analytic directional derivative ``sum_i a_i u_i`` is
+compared with a Richardson-extrapolated central difference from steps ``t``,
+``2t`` and ``4t`` (6 calls of ``f``). It passes when
+
+    |error| <= rtol * sum_i |a_i u_i| + 2 noise + truncation + precision * ||u||_2 + atol * sum_i |u_i|
+
+where ``precision = 64 eps_a max|a|`` is the rounding error the analytic array
+carries in its own dtype (rounding errors of independent entries add like a
+random walk, hence the 2-norm of ``u``).
+
+Budgets, in calls of ``f`` for ``n`` entries and ``d`` directions:
+
+- the directions cost ``6 d + 1``;
+- if a direction fails, bisection names wrong entries (8 calls a level, about
+  ``8 log2(n)`` per entry) within what is left of the full check's ``2 n + 1``;
+- where even one located entry would cost the full check's ``2 n + 1``
+  (``6 d + 8 ceil(log2 n) >= 2 n``), the full check runs instead;
+- at a kink along a direction, the full check runs after the directions
+  already spent (the one case where fast mode costs more than full mode).
+"""
+
+import math
+
+import numpy as np
+
+from mathnotes._evaluator import MACHINE_EPS
+from mathnotes.gradcheck._diagnosis import diagnose_directions
+from mathnotes.gradcheck._full import run_full
+from mathnotes.gradcheck._problem import NOISE_FACTOR
+from mathnotes.gradcheck._result import CheckResult, relative_error, rounded
+
+
+def fast_budget(n, directions):
+    """Calls the directions take, and calls left for bisection within the full check's budget."""
+    return 6 * directions + 1, 2 * n - 6 * directions
+
+
+def _worth_it(n, directions):
+    return 6 * directions + 8 * math.ceil(math.log2(max(n, 2))) < 2 * n
+
+
+class _Directions:
+    """Central differences of f along directions, with their error estimates."""
+
+    def __init__(self, problem):
+        self.problem = problem
+        self.ev = problem.evaluator
+        self.flat = problem.x.reshape(-1)
+        self.t = problem.eps
+        self.a = problem.analytic
+        self.f0 = np.asarray(self.ev.value0, dtype=np.float64).reshape(-1)
+        self.mag0 = np.asarray(self.ev.mag0, dtype=np.float64).reshape(-1)
+        self.precision = problem.precision_tolerance()
+
+    def _pair(self, u, t, where):
+        xp = (self.flat + t * u).reshape(self.problem.x.shape)
+        xm = (self.flat - t * u).reshape(self.problem.x.shape)
+        vp, mp = self.ev.at(xp, where)
+        vm, mm = self.ev.at(xm, where)
+        disp = (xp - xm).reshape(-1) / (2.0 * t)  # the step actually taken, per unit t
+        vp, vm, mp, mm = (np.atleast_1d(v) for v in (vp, vm, mp, mm))
+        return {"vp": vp, "vm": vm, "mp": mp, "mm": mm, "numerical": (vp - vm) / (2.0 * t),
+                "analytic": disp @ self.a, "disp": disp,
+                "noise": NOISE_FACTOR * MACHINE_EPS * (mp + mm) / (2.0 * t),
+                "scale": np.abs(disp) @ np.abs(self.a)}
+
+    def richardson(self, u, where, levels):
+        """Extrapolated error along u from steps t, 2t (and 4t if levels == 3), and its slack."""
+        pairs = [self._pair(u, self.t * 2.0**level, where) for level in range(levels)]
+        e = [p["numerical"] - p["analytic"] for p in pairs]
+        err = (4.0 * e[0] - e[1]) / 3.0  # Richardson: the step**2 term cancels
+        trunc = np.abs(err - (4.0 * e[1] - e[2]) / 3.0) if levels == 3 else np.abs(e[0] - e[1])
+        first = pairs[0]
+        slack = (2.0 * first["noise"] + trunc + self.problem.atol * np.abs(first["disp"]).sum()
+                 + self.precision * np.linalg.norm(first["disp"]))
+        return pairs, err, slack
+
+    def direction(self, u, k):
+        """Check along u: (numerical, analytic, |error|, tolerance, smooth)."""
+        pairs, err, slack = self.richardson(u, f"along random direction {k}", 3)
+        analytic, scale = pairs[0]["analytic"], pairs[0]["scale"]
+        tol = self.problem.rtol_fast * scale + slack
+        # kink test: for a smooth f the gap between one-sided slopes grows like the step
+        jumps = [np.abs((p["vp"] - self.f0) - (self.f0 - p["vm"])) / (self.t * 2.0**level)
+                 for level, p in enumerate(pairs)]
+        noise_j = NOISE_FACTOR * MACHINE_EPS * (np.maximum(pairs[0]["mp"], pairs[0]["mm"])
+                                                + self.mag0) / self.t
+        smooth = all(np.all(np.abs(large - 2.0 * small) <= 0.25 * large + 8.0 * noise_j)
+                     for small, large in zip(jumps[:-1], jumps[1:]))
+        return analytic + err, analytic, np.abs(err), tol, smooth
+
+    def block(self, u, lo, hi):
+        """Error of the block [lo, hi) of u along the same direction (4 calls)."""
+        ub = np.zeros_like(u)
+        ub[lo:hi] = u[lo:hi]
+        pairs, err, slack = self.richardson(ub, f"while locating wrong entries {lo}..{hi - 1} (flat)", 2)
+        analytic = pairs[0]["analytic"]
+        numerical = analytic + err
+        if hi - lo == 1:  # a lone entry has no cancellation: judge it like the full check does
+            tol = self.problem.rtol_full * np.maximum(np.abs(numerical), np.abs(analytic)) + slack
+        else:
+            tol = self.problem.rtol_fast * pairs[0]["scale"] + slack
+        return numerical, analytic, pairs[0]["disp"], tol
+
+    def locate(self, u, budget):
+        """Bisect the entries to find those whose analytic value is wrong, within ``budget`` calls."""
+        found, stack = [], [(0, self.flat.size)]
+        start, exhausted, lost = self.ev.calls, False, False
+        while stack and len(found) < self.problem.max_report:
+            lo, hi = stack.pop()
+            cost = 4 if hi - lo == 1 else 8
+            if self.ev.calls - start + cost > budget:
+                exhausted = True
+                break
+            if hi - lo == 1:
+                numerical, analytic, disp, tol = self.block(u, lo, hi)
+                if np.any(np.abs(numerical - analytic) > tol):
+                    found.append((lo, numerical / disp[lo], analytic / disp[lo]))
+                continue
+            mid = (lo + hi) // 2
+            children = []
+            for c_lo, c_hi in ((lo, mid), (mid, hi)):
+                if c_hi - c_lo == 1:
+                    children.append((0.0, c_lo, c_hi))
+                    continue
+                numerical, analytic, _, tol = self.block(u, c_lo, c_hi)
+                gap = np.abs(numerical - analytic)
+                if np.any(gap > tol):
+                    children.append((float(np.max(gap / np.maximum(tol, 1e-300))), c_lo, c_hi))
+            lost = lost or not children
+            stack += [(c_lo, c_hi) for _, c_lo, c_hi in sorted(children)]  # worst child popped first
+        return found, exhausted, lost
+
+
+def run_fast(problem):
+    """The fast check of ``problem``: a CheckResult, or the full check where that is cheaper."""
+    n, directions = problem.n, problem.directions
+    if not _worth_it(n, directions):
+        return run_full(problem, [], mode_note=(
+            f"the full check ({2 * n + 1} calls) is as cheap as fast mode here "
+            f"({directions} directions plus bisection), so it ran instead"))
+    rng = np.random.default_rng(problem.seed)
+    scale_x = np.maximum(1.0, np.abs(problem.x.reshape(-1)))
+    fast = _Directions(problem)
+    rows, nums, anas, failed = [], [], [], []
+    for k in range(directions):
+        v = rng.standard_normal(n)
+        u = v / np.max(np.abs(v)) * scale_x
+        numerical, analytic, err, tol, smooth = fast.direction(u, k)
+        if not smooth:
+            return run_full(problem, [], mode_note=(
+                f"fast mode met a kink along random direction {k} (f is not differentiable "
+                f"within the step) and ran the full check"))
+        score = float(np.max(err / np.maximum(tol, np.finfo(float).tiny)))
+        ok = score <= 1.0
+        nums.append(numerical)
+        anas.append(analytic)
+        size = np.linalg.norm if problem.kind == "jacobian" else (lambda v: float(v[0]))
+        rows.append((k, float(size(numerical)), float(size(analytic)), score, ok))
+        if not ok:
+            failed.append((score, k, u))
+    nums, anas = np.array(nums), np.array(anas)
+    errs = np.abs(nums - anas)
+    notes, worst, diagnosis = [], [], None
+    if failed:
+        score, k, u = max(failed, key=lambda item: (rounded(item[0]), -item[1]))
+        notes.append(f"direction(s) {', '.join(str(item[1]) for item in failed)} failed")
+        diagnosis = diagnose_directions(problem, nums, anas, directions)
+        if diagnosis is None:
+            notes.append('the full check (mode="full") can say which common mistake this is')
+        _, left = fast_budget(n, directions)
+        found, exhausted, lost = fast.locate(u, left)
+        worst = _located_rows(problem, found)
+        if found:
+            notes.append(f"bisection along direction {k} located {len(found)} wrong "
+                         f"entr{'y' if len(found) == 1 else 'ies'} of {problem.name}"
+                         + (" (stopped at max_report; there may be more)"
+                            if len(found) >= problem.max_report else ""))
+        if exhausted:
+            notes.append(f"bisection stopped: fast mode never spends more than the full check's "
+                         f"{2 * n + 1} calls; run the full check to see every wrong entry")
+        elif lost:
+            notes.append("bisection lost the error (errors in several entries cancel); "
+                         "run the full check")
+    shape = (directions,) + (problem.out_shape if problem.kind == "jacobian" else ())
+    return CheckResult(
+        kind=problem.kind, mode="fast", verdict="fail" if failed else "pass",
+        numerical=nums.reshape(shape), analytic=anas.reshape(shape),
+        max_abs_error=float(np.max(errs)), max_rel_error=float(np.max(relative_error(errs, anas, nums))),
+        error_ratio=max(row[3] for row in rows), worst=worst, kinks=[],
+        n_calls=problem.evaluator.calls, rtol=problem.rtol_fast, atol=problem.atol, notes=notes,
+        directions=rows, name=problem.label, diagnosis=diagnosis,
+    )
+
+
+def _located_rows(problem, found):
+    """Rows ``(index, numerical, analytic, abs_err, rel_err, score)`` of the located entries."""
+    rows = []
+    for j, num_col, ana_col in found:
+        gap = np.abs(num_col - ana_col)
+        tol = problem.rtol_full * np.maximum(np.abs(num_col), np.abs(ana_col)) + problem.atol
+        for o in np.flatnonzero(gap > tol):
+            rows.append((problem.index(j, int(o)), float(num_col[o]), float(ana_col[o]),
+                         float(gap[o]), float(relative_error(gap[o], ana_col[o], num_col[o])),
+                         float(gap[o] / max(tol[o], 1e-300))))
+    rows.sort(key=lambda row: (-rounded(row[5]), row[0]))
+    return rows[: problem.max_report]

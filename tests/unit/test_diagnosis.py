@@ -1,0 +1,186 @@
+"""Diagnosis of failed checks: a catalogue of planted mistakes, and silence on random wrong gradients."""
+
+import numpy as np
+import pytest
+
+import mathnotes as mn
+
+rng = np.random.default_rng(11)
+N, D = 5, 4
+X = rng.standard_normal((N, D))  # sample-first: rows are examples
+Wsq = rng.standard_normal((D, D))
+dY = rng.standard_normal((N, D))
+M = rng.standard_normal((D, D))  # not symmetric
+v, w = rng.standard_normal(D), rng.standard_normal(D)
+labels = np.array([0, 2, 1, 3, 0])
+C3 = rng.standard_normal((3, 3, 3))
+Z = rng.standard_normal((N, D))
+
+
+def softmax_rows(S):
+    E = np.exp(S - S.max(axis=1, keepdims=True))
+    return E / E.sum(axis=1, keepdims=True)
+
+
+def mean_ce(S):
+    return -np.mean(np.log(softmax_rows(S)[np.arange(N), labels]))
+
+
+def ce_grad(S):
+    P = softmax_rows(S)
+    P[np.arange(N), labels] -= 1
+    return P / N
+
+
+def sum_sq(S):
+    return np.sum(S**2)
+
+
+Zrelu = Z.copy()
+Zrelu[np.abs(Zrelu) < 0.1] += 0.5  # no entry at the kink
+other = rng.standard_normal((N, D))
+other[np.abs(other) < 0.1] += 0.5
+
+# name: (check, function, wrong derivative, point, upstream or None, the diagnosis it must get,
+#        a word the sentence must contain)
+CATALOGUE = {
+    "bilinear gradient transposed": (
+        mn.check_gradient, lambda B: v @ B @ w, np.outer(w, v), Wsq, None, "transpose", "transpose"),
+    "sample-first dW = dY.T @ X": (
+        mn.check_vjp, lambda W_: X @ W_, dY.T @ X, Wsq, dY, "transpose", "transpose"),
+    "row-vector Jacobian copied from the column rule": (
+        mn.check_jacobian, lambda x: x @ Wsq, Wsq, v, None, "transpose", "transpose"),
+    "3-d gradient with two axes swapped": (
+        mn.check_gradient, lambda T: np.sum(C3 * T**2) / 2, None, np.ones((3, 3, 3)), None,
+        "axis permutation", "axes"),
+    "factor 2 missing": (
+        mn.check_gradient, sum_sq, Z, Z, None, "factor", "factor 2 missing"),
+    "factor 2 too many": (
+        mn.check_gradient, lambda S: 0.5 * np.sum(S**2), 2 * Z, Z, None, "factor", "too many"),
+    "sum where the loss takes the mean over N": (
+        mn.check_gradient, mean_ce, None, Z, None, "factor", f"mean over {N}"),
+    "mean where the loss takes the sum over N": (
+        mn.check_vjp, lambda b: X @ Wsq + b, dY.mean(axis=0), np.zeros(D), dY, "factor",
+        f"1/{N}"),
+    "wrong sign": (
+        mn.check_gradient, lambda x: w @ np.tanh(x), -w * (1 - np.tanh(v) ** 2), v, None,
+        "sign", "sign"),
+    "2 M x for x^T M x": (
+        mn.check_gradient, lambda x: x @ M @ x, 2 * M @ v, v, None, "symmetric part", "(M + Mᵀ)x"),
+    "bias summed over features instead of examples": (
+        mn.check_vjp, lambda b: X[:D] @ Wsq + b, dY[:D].sum(axis=1), np.zeros(D),
+        dY[:D], "reduction axis", "wrong axis"),
+    "softmax Jacobian treated as element-wise": (
+        mn.check_jacobian, softmax_rows, None, v[None, :], None, "diagonal only", "off-diagonal"),
+    "ReLU backward without its mask": (
+        mn.check_vjp, lambda A: np.maximum(A, 0.0), dY, Zrelu, dY, "mask", "<= 0"),
+    "ReLU mask taken from the wrong array": (
+        mn.check_vjp, lambda A: np.maximum(A, 0.0), dY * (other > 0), Zrelu, dY, "mask", "mask"),
+}
+
+
+def _planted(name):
+    check, f, wrong, x, upstream, mistake, word = CATALOGUE[name]
+    if name == "3-d gradient with two axes swapped":
+        wrong = (C3 * x).transpose(1, 0, 2)
+    if name == "softmax Jacobian treated as element-wise":
+        s = softmax_rows(x)[0]
+        wrong = np.diag(s * (1 - s)).reshape(1, D, 1, D)
+    if name == "sum where the loss takes the mean over N":
+        wrong = ce_grad(Z) * N
+    args = (f, wrong, x) if upstream is None else (f, wrong, x, upstream)
+    return check, args, mistake, word
+
+
+@pytest.mark.parametrize("name", sorted(CATALOGUE))
+def test_planted_mistake_gets_its_diagnosis(name):
+    check, args, mistake, word = _planted(name)
+    result = check(*args)
+    assert result.verdict == "fail"
+    assert result.diagnosis is not None, repr(result)
+    assert result.diagnosis.mistake == mistake, result.diagnosis
+    assert word in result.diagnosis.sentence
+    # one plain sentence above the table, in text and in HTML
+    text = " ".join(repr(result).split())
+    assert repr(result).splitlines()[1].strip().startswith(result.diagnosis.sentence[:30])
+    assert 0 < text.index(result.diagnosis.sentence) < text.index("numerical analytic")
+    html = result._repr_html_()
+    assert html.index("mathnotes-diagnosis") < html.index("<table>")
+
+
+def test_mean_over_n_names_the_axis_that_has_that_length():
+    result = mn.check_arguments(lambda scores: mean_ce(scores), {"scores": Z}, {"scores": ce_grad(Z) * N})
+    assert "scores (axis 0) has length 5" in result["scores"].diagnosis.sentence
+
+
+def test_fast_mode_diagnoses_a_common_factor_and_otherwise_points_to_the_full_check():
+    W = rng.standard_normal((8, 8))
+    Xb = rng.standard_normal((8, 32))
+
+    def f(W_):
+        return np.sum(np.tanh(W_ @ Xb)) / 32
+
+    g = (1 - np.tanh(W @ Xb) ** 2) @ Xb.T / 32
+    scaled = mn.check_gradient(f, 32 * g, W, mode="fast")
+    assert scaled.mode == "fast" and scaled.diagnosis.mistake == "factor"
+    assert "mean over 32" in scaled.diagnosis.sentence
+    flipped = mn.check_gradient(f, -g, W, mode="fast")
+    assert flipped.diagnosis.mistake == "sign"
+    one_entry = g.copy()
+    one_entry[2, 3] += 1.0
+    located = mn.check_gradient(f, one_entry, W, mode="fast")
+    assert located.diagnosis is None
+    assert any('mode="full"' in note for note in located.notes)
+
+
+def _random_wrong_cases(trials_per_problem, family="random"):
+    """Checks of random wrong gradients on every problem of the catalogue's shapes.
+
+    ``family`` is ``"random"`` (every entry drawn at random), ``"noisy"`` (the
+    right derivative with 10 % noise on every entry) or ``"entries"`` (the
+    right derivative with 1 to 3 entries redrawn; only where no entry of the
+    right derivative is zero, where that would be a true mask signature).
+    """
+    problems = [
+        (mn.check_gradient, lambda B: v @ B @ w, Wsq, None),
+        (mn.check_vjp, lambda W_: X @ W_, Wsq, dY),
+        (mn.check_jacobian, lambda x: x @ Wsq, v, None),
+        (mn.check_jacobian, softmax_rows, v[None, :], None),
+        (mn.check_gradient, sum_sq, Z, None),
+        (mn.check_gradient, mean_ce, Z, None),
+        (mn.check_gradient, lambda x: x @ M @ x, v, None),
+        (mn.check_gradient, lambda x: x @ M[:2, :2] @ x, v[:2], None),
+        (mn.check_vjp, lambda b: X[:D] @ Wsq + b, np.zeros(D), dY[:D]),
+        (mn.check_vjp, lambda A: np.maximum(A, 0.0), Zrelu, dY),
+        (mn.check_gradient, lambda T: np.sum(C3 * T**2) / 2, np.ones((3, 3, 3)), None),
+    ]
+    draw = np.random.default_rng(2026)
+    for check, f, x, upstream in problems:
+        shape = (np.shape(f(x)) + np.shape(x)) if check is mn.check_jacobian else np.shape(x)
+        right = (mn.numerical_jacobian(f, x) if check is mn.check_jacobian
+                 else mn.numerical_vjp(f, x, upstream) if upstream is not None
+                 else mn.numerical_gradient(f, x))
+        if family == "entries" and np.any(np.abs(right) < 1e-9):
+            continue
+        for _ in range(trials_per_problem):
+            wrong = draw.standard_normal(shape)
+            if family == "noisy":
+                wrong = right * (1 + 0.1 * wrong)
+            elif family == "entries":
+                wrong = right.copy()
+                flat = wrong.reshape(-1)
+                chosen = draw.choice(flat.size, size=min(flat.size, draw.integers(1, 4)), replace=False)
+                flat[chosen] = draw.standard_normal(chosen.size)
+            yield check(f, wrong, x) if upstream is None else check(f, wrong, x, upstream)
+
+
+@pytest.mark.parametrize("family", ["random", "noisy", "entries"])
+def test_random_wrong_gradients_get_no_diagnosis(family):
+    results = list(_random_wrong_cases(30, family))
+    assert all(r.verdict == "fail" for r in results)
+    diagnosed = [r.diagnosis for r in results if r.diagnosis is not None]
+    assert diagnosed == [], diagnosed  # false-diagnosis rate 0 of len(results)
+
+
+def test_a_correct_check_has_no_diagnosis():
+    assert mn.check_gradient(sum_sq, 2 * Z, Z).diagnosis is None
