@@ -46,9 +46,10 @@ def plot_outer_product_sum(X, dY, upto):
     if upto > n_rows:
         raise ValueError(f"upto must be an integer from 1 to {n_rows}, got {upto!r}")
     panels = [
-        (np.outer(X[upto - 1], dY[upto - 1]), f"example {upto}: outer(x, dy)"),
-        (X[:upto].T @ dY[:upto], f"sum of examples 1..{upto}"),
-        (X.T @ dY, f"Xᵀ dY (all {n_rows})"),
+        (np.outer(X[upto - 1], dY[upto - 1]), f"example {upto}:\nouter(x, dy)"),
+        (X[:upto].T @ dY[:upto], f"sum of examples\n1..{upto}"),
+        (X.T @ dY, f"Xᵀ dY\n(all {n_rows})"),
+
     ]
     matrices, titles = zip(*panels)
     return plot_matrices(matrices, titles, fmt="{:.2f}", show_shape=False,

@@ -10,6 +10,8 @@ several panels makes its own figure. Either way it returns the
 import numpy as np
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import offset_copy
+
 
 from mathnotes._figures import CellFigure
 from mathnotes._validate import finite_array, integer, real
@@ -228,10 +230,13 @@ def plot_matmul_shapes(left, right, *, names=("A", "B", "C"), title=None, ax=Non
             ax.text(x + space / 2 + (0.3 if i else 0.0), top - max(m, k) / 2, ("@", "=")[i],
                     ha="center", va="center", fontsize=16)
             x += space
-    # the shared size: the columns of the left factor and the rows of the right one
-    ax.annotate("", xy=(0, top - m - 1.1), xytext=(k, top - m - 1.1),
-                arrowprops={"arrowstyle": "<->", "color": "C3"})
-    ax.text(k / 2, top - m - 1.3, f"{k} columns", color="C3", ha="center", va="top", fontsize=9)
+    # the shared size: the columns of the left factor (below its shape, a fixed distance in
+    # points whatever the scale) and the rows of the right one
+    arrow_row = offset_copy(ax.transData, fig=ax.figure, y=-22, units="points")
+    ax.annotate("", xy=(0, top - m - 0.35), xytext=(k, top - m - 0.35), xycoords=arrow_row,
+                textcoords=arrow_row, arrowprops={"arrowstyle": "<->", "color": "C3"})
+    ax.text(k / 2, top - m - 0.35, f"{k} columns", color="C3", ha="center", va="top", fontsize=9,
+            transform=offset_copy(ax.transData, fig=ax.figure, y=-25, units="points"))
     right_edge = k + gap + n + 0.3
     ax.annotate("", xy=(right_edge, top), xytext=(right_edge, top - k),
                 arrowprops={"arrowstyle": "<->", "color": "C3"})
