@@ -23,7 +23,7 @@ book: $(STAMP)
 	@echo "The book is ready: open file://$(CURDIR)/_build/html/index.html"
 
 test: $(STAMP) browser-setup
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile tests/unit book --nbval --nbval-current-env \
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile tests/unit tests/book book --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg
 	$(BUILD)
 	$(BIN)/python -m pytest tests/browser
