@@ -26,7 +26,7 @@ book: $(STAMP)
 	@echo "The book is ready: open file://$(CURDIR)/_build/html/index.html"
 
 test: $(STAMP) browser-setup
-	$(NBVAL) tests/unit mathnotes --doctest-modules
+	$(NBVAL) tests/unit tests/book mathnotes --doctest-modules
 	# the same notebooks on two other computers, imitated here (tools/simulated_cpu.py)
 	$(BIN)/python tools/simulated_cpu.py avx2-laptop -- $(NBVAL)
 	$(BIN)/python tools/simulated_cpu.py older-cpu -- $(NBVAL)

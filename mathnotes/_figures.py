@@ -1,8 +1,37 @@
-"""Figures that show themselves in a notebook without pyplot."""
+"""Figures that show themselves in a notebook without pyplot, and the one PNG renderer."""
 
 import io
 
 from matplotlib.figure import Figure
+
+
+def png_bytes(fig, dpi=100):
+    """Render a Matplotlib figure to PNG bytes, trimmed to what is drawn.
+
+    The one renderer of the package: the pictures of :class:`CellFigure`
+    and of the interactive figures are made here, so they look alike.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure to render; it is not closed or changed.
+    dpi : int, optional
+        Resolution of the picture.
+
+    Returns
+    -------
+    bytes
+        The PNG file.
+
+    Examples
+    --------
+    >>> fig = CellFigure(figsize=(1, 1))
+    >>> png_bytes(fig).startswith(b"\\x89PNG")
+    True
+    """
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    return buffer.getvalue()
 
 
 class CellFigure(Figure):
@@ -20,6 +49,4 @@ class CellFigure(Figure):
         return f"<Figure size {width:g}x{height:g} with {len(self.axes)} Axes>"
 
     def _repr_png_(self):
-        buffer = io.BytesIO()
-        self.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
-        return buffer.getvalue()
+        return png_bytes(self)

@@ -465,13 +465,23 @@ def softmax_cross_entropy(logits, labels, *, reduction="mean"):
     n_classes = logits.shape[1]
     if labels_array.size and (labels_array.min() < 0 or labels_array.max() >= n_classes):
         raise ValueError(f"labels must lie in 0 .. {n_classes - 1} for {n_classes} classes")
+    return _softmax_cross_entropy(logits, labels_array, reduction)
+
+
+def _softmax_cross_entropy(logits, labels, reduction):
+    """The arithmetic of :func:`softmax_cross_entropy`, without its checks.
+
+    For a caller that checked its data once and then calls this in a loop
+    (the reference training loop of the book): ``logits`` a finite float64
+    array (N, K), ``labels`` integers in ``0 .. K-1`` of shape (N,).
+    """
     shifted = logits - logits.max(axis=1, keepdims=True)
     log_norm = np.log(np.exp(shifted).sum(axis=1, keepdims=True))
     log_probs = shifted - log_norm
     rows = np.arange(logits.shape[0])
-    losses = -log_probs[rows, labels_array]
+    losses = -log_probs[rows, labels]
     grad = np.exp(log_probs)
-    grad[rows, labels_array] -= 1.0
+    grad[rows, labels] -= 1.0
     if reduction == "mean":
         return float(losses.mean()), grad / logits.shape[0]
     return float(losses.sum()), grad

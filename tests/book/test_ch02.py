@@ -1,13 +1,14 @@
-"""Tests for mathnotes/_gradient_plots.py: the figures of the partial-derivatives chapter."""
+"""Tests for bookcode/ch02.py: the figures of the partial-derivatives chapter."""
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.contour import ContourSet
 from matplotlib.figure import Figure
 from matplotlib.quiver import Quiver
 
-import mathnotes as mn
+from bookcode import ch02
 
 
 def bowl(p):
@@ -34,7 +35,7 @@ def _children(ax, kind):
 
 
 def test_gradient_field_has_contours_and_one_arrow_per_grid_point():
-    fig = mn.plot_gradient_field(bowl, bowl_grad, arrows=5, levels=6, resolution=20, title="bowl")
+    fig = ch02.plot_gradient_field(bowl, bowl_grad, arrows=5, levels=6, resolution=20, title="bowl")
     assert isinstance(fig, Figure)
     (ax,) = fig.axes
     assert len(_children(ax, ContourSet)) == 1
@@ -45,7 +46,7 @@ def test_gradient_field_has_contours_and_one_arrow_per_grid_point():
 
 
 def test_gradient_field_arrows_are_the_gradient_at_their_feet():
-    fig = mn.plot_gradient_field(bowl, bowl_grad, xlim=(0, 1), ylim=(-1, 1), arrows=3, resolution=12)
+    fig = ch02.plot_gradient_field(bowl, bowl_grad, xlim=(0, 1), ylim=(-1, 1), arrows=3, resolution=12)
     (quiver,) = _children(fig.axes[0], Quiver)
     feet = quiver.get_offsets()
     expected = np.array([bowl_grad(p) for p in feet])
@@ -61,23 +62,34 @@ def test_gradient_field_arrows_are_the_gradient_at_their_feet():
         ({"xlim": (1, 0)}, "low < high"),
         ({"ylim": "ab"}, "pair"),
         ({"arrows": 1}, "arrows"),
-        ({"levels": 2.5}, "levels"),
+        ({"levels": 1}, "levels"),
     ],
 )
 def test_gradient_field_rejects_bad_settings(kwargs, message):
     with pytest.raises(ValueError, match=message):
-        mn.plot_gradient_field(bowl, bowl_grad, **kwargs)
+        ch02.plot_gradient_field(bowl, bowl_grad, **kwargs)
+
+
+def test_gradient_field_rejects_a_count_that_is_not_an_integer():
+    with pytest.raises(TypeError, match="levels"):
+        ch02.plot_gradient_field(bowl, bowl_grad, levels=2.5)
+
+
+def test_gradient_field_draws_into_given_axes():
+    fig, ax = plt.subplots()
+    assert ch02.plot_gradient_field(bowl, bowl_grad, resolution=20, ax=ax) is fig
+    plt.close(fig)
 
 
 def test_gradient_field_rejects_non_callables_and_wrong_shapes():
     with pytest.raises(TypeError, match="f must be a function"):
-        mn.plot_gradient_field(3.0, bowl_grad)
+        ch02.plot_gradient_field(3.0, bowl_grad)
     with pytest.raises(ValueError, match="shape \\(2,\\)"):
-        mn.plot_gradient_field(bowl, lambda p: np.zeros(3), resolution=10)
+        ch02.plot_gradient_field(bowl, lambda p: np.zeros(3), resolution=10)
     with pytest.raises(ValueError, match="single number"):
-        mn.plot_gradient_field(lambda p: np.ones(2), bowl_grad, resolution=10)
+        ch02.plot_gradient_field(lambda p: np.ones(2), bowl_grad, resolution=10)
     with pytest.raises(ValueError, match="non-finite"):
-        mn.plot_gradient_field(lambda p: np.inf if p[0] < 0 else 1.0, bowl_grad, resolution=10)
+        ch02.plot_gradient_field(lambda p: np.inf if p[0] < 0 else 1.0, bowl_grad, resolution=10)
 
 
 # plot_step_size_errors -----------------------------------------------------
@@ -93,7 +105,7 @@ def _errors():
 
 def test_step_size_errors_draws_curves_guides_and_roundoff_per_panel():
     h, errors = _errors()
-    fig = mn.plot_step_size_errors(
+    fig = ch02.plot_step_size_errors(
         h,
         {"float64": errors, "copy": dict(errors)},
         slopes={"forward": 1, "central": 2},
@@ -109,7 +121,7 @@ def test_step_size_errors_draws_curves_guides_and_roundoff_per_panel():
 
 def test_step_size_guide_has_the_requested_slope():
     h, errors = _errors()
-    fig = mn.plot_step_size_errors(h, {"p": {"central": errors["central"]}}, slopes={"central": 2})
+    fig = ch02.plot_step_size_errors(h, {"p": {"central": errors["central"]}}, slopes={"central": 2})
     guide = fig.axes[0].get_lines()[1]
     gx, gy = guide.get_xdata(), guide.get_ydata()
     slope = np.diff(np.log(gy)) / np.diff(np.log(gx))
@@ -118,7 +130,7 @@ def test_step_size_guide_has_the_requested_slope():
 
 def test_step_size_errors_leaves_out_exact_zeros():
     h = np.array([1e-2, 1e-1, 1.0])
-    fig = mn.plot_step_size_errors(h, {"p": {"exact": [0.0, 1e-3, 1e-1]}})
+    fig = ch02.plot_step_size_errors(h, {"p": {"exact": [0.0, 1e-3, 1e-1]}})
     ydata = fig.axes[0].get_lines()[0].get_ydata()
     assert np.isnan(ydata[0]) and np.all(np.isfinite(ydata[1:]))
 
@@ -137,7 +149,7 @@ def test_step_size_errors_leaves_out_exact_zeros():
 )
 def test_step_size_errors_rejects_bad_input(steps, panels, kwargs, message):
     with pytest.raises(ValueError, match=message):
-        mn.plot_step_size_errors(steps, panels, **kwargs)
+        ch02.plot_step_size_errors(steps, panels, **kwargs)
 
 
 # plot_linearisation ---------------------------------------------------------
@@ -145,7 +157,7 @@ def test_step_size_errors_rejects_bad_input(steps, panels, kwargs, message):
 
 def test_linearisation_compares_the_function_with_its_tangent_line():
     point, angle, reach = (1.0, 0.5), 30.0, 0.8
-    fig = mn.plot_linearisation(bowl, bowl_grad, point, angle, reach=reach, resolution=20)
+    fig = ch02.plot_linearisation(bowl, bowl_grad, point, angle, reach=reach, resolution=20)
     ax_map, ax_cut = fig.axes
     assert len(_children(ax_map, ContourSet)) == 1
     along, linear = ax_cut.get_lines()[:2]
@@ -159,7 +171,7 @@ def test_linearisation_compares_the_function_with_its_tangent_line():
 
 
 def test_linearisation_handles_a_zero_gradient():
-    fig = mn.plot_linearisation(bowl, bowl_grad, (0.0, 0.0), 0.0, resolution=12)
+    fig = ch02.plot_linearisation(bowl, bowl_grad, (0.0, 0.0), 0.0, resolution=12)
     assert "slope along u = 0" in fig.axes[1].get_title()
 
 
@@ -175,18 +187,18 @@ def test_linearisation_handles_a_zero_gradient():
 )
 def test_linearisation_rejects_bad_input(point, angle, kwargs, exc, message):
     with pytest.raises(exc, match=message):
-        mn.plot_linearisation(bowl, bowl_grad, point, angle, **kwargs)
+        ch02.plot_linearisation(bowl, bowl_grad, point, angle, **kwargs)
 
 
 def test_linearisation_rejects_a_non_callable_gradient():
     with pytest.raises(TypeError, match="grad must be a function"):
-        mn.plot_linearisation(bowl, np.zeros(2), (0.0, 0.0), 0.0)
+        ch02.plot_linearisation(bowl, np.zeros(2), (0.0, 0.0), 0.0)
 
 
 def test_inputs_are_not_modified():
     point = np.array([0.5, -0.5])
     before = point.copy()
-    mn.plot_linearisation(bowl, bowl_grad, point, 45.0, resolution=12)
+    ch02.plot_linearisation(bowl, bowl_grad, point, 45.0, resolution=12)
     np.testing.assert_array_equal(point, before)
 
 
@@ -195,7 +207,7 @@ def test_inputs_are_not_modified():
 
 def test_partial_slices_draw_each_slice_with_its_tangent():
     p = np.array([1.0, -0.5])
-    fig = mn.plot_partial_slices(bowl, bowl_grad, p, resolution=20)
+    fig = ch02.plot_partial_slices(bowl, bowl_grad, p, resolution=20)
     ax_map, ax_x, ax_y = fig.axes
     assert len(_children(ax_map, ContourSet)) == 1
     slice_x, tangent_x = ax_x.get_lines()[:2]
@@ -209,9 +221,9 @@ def test_partial_slices_draw_each_slice_with_its_tangent():
 
 def test_partial_slices_reject_a_point_outside_the_rectangle():
     with pytest.raises(ValueError, match="outside"):
-        mn.plot_partial_slices(bowl, bowl_grad, (3.0, 0.0))
+        ch02.plot_partial_slices(bowl, bowl_grad, (3.0, 0.0))
     with pytest.raises(ValueError, match="shape"):
-        mn.plot_partial_slices(bowl, bowl_grad, 1.0)
+        ch02.plot_partial_slices(bowl, bowl_grad, 1.0)
 
 
 def test_contours_of_a_function_that_does_not_broadcast_match_a_broadcasting_one():
@@ -227,7 +239,7 @@ def test_contours_of_a_function_that_does_not_broadcast_match_a_broadcasting_one
         x, y = p
         return x**2 + x * y + 3 * y**2
 
-    from mathnotes._gradient_plots import _grid_values
+    from bookcode.ch02 import _grid_values
 
     X1, Y1, Z1 = _grid_values(matrix_form, (-1.0, 1.0), (-2.0, 2.0), 15)
     X2, Y2, Z2 = _grid_values(broadcasting, (-1.0, 1.0), (-2.0, 2.0), 15)
@@ -236,9 +248,10 @@ def test_contours_of_a_function_that_does_not_broadcast_match_a_broadcasting_one
 
 
 def test_partial_slices_stack_the_slices_and_keep_the_map_legend_off_the_map():
-    fig = mn.plot_partial_slices(bowl, bowl_grad, np.array([1.0, -0.5]), resolution=20)
-    fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()
+    fig = ch02.plot_partial_slices(bowl, bowl_grad, np.array([1.0, -0.5]), resolution=20)
+    canvas = FigureCanvasAgg(fig)  # the figure is not pyplot's: give it a canvas that draws
+    canvas.draw()
+    renderer = canvas.get_renderer()
     ax_map, ax_x, ax_y = fig.axes
     box_map, box_x, box_y = (ax.get_window_extent(renderer) for ax in fig.axes)
     assert box_x.y0 > box_y.y1 and min(box_x.x0, box_y.x0) > box_map.x1  # stacked, right

@@ -1,15 +1,21 @@
 """Linear systems: elimination with row exchanges, and row and column pictures.
 
-Used by chapter 1. The pictures follow the two readings of ``A x = b``
+The book's code for chapter 1. The pictures follow the two readings of ``A x = b``
 popularised by Strang: each row is a line (2-D) or a plane (3-D), and the
 solution is where they meet; or ``b`` is a combination of the columns of
 ``A`` and the unknowns are its weights.
 
-Matplotlib is imported inside the plotting functions, so that importing this
-module (and :func:`lu_partial_pivoting`) stays light.
+Each picture draws into ``ax`` (or ``axes``) when given, else into a new
+:class:`~mathnotes._figures.CellFigure`, and returns the figure.
 """
 
 import numpy as np
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from mpl_toolkits.mplot3d.art3d import Poly3DCollection
+
+from mathnotes._figures import CellFigure
+from mathnotes._validate import finite_array, real
 
 _NAMES = ("x", "y", "z")
 
@@ -17,20 +23,19 @@ _NAMES = ("x", "y", "z")
 # ----------------------------------------------------------------------------
 # input checks
 # ----------------------------------------------------------------------------
-def _as_system(A, b, *, sizes=(2, 3)):
-    """Validate a square system and return float64 copies of ``A`` and ``b``."""
-    A = np.array(A, dtype=float)
-    b = np.array(b, dtype=float)
-    if A.ndim != 2 or A.shape[0] != A.shape[1]:
-        raise ValueError(f"A must be a square 2-D array, got shape {A.shape}")
-    if A.shape[0] not in sizes:
+def _as_system(A, b, *, sizes=None):
+    """Float64 copies of ``A`` (2-D) and ``b`` (flat, one entry per row of ``A``), checked.
+
+    With ``sizes``, ``A`` must also be square with a side in ``sizes``.
+    """
+    A = finite_array(A, "A", ndim=2)
+    b = finite_array(b, "b")
+    if sizes is not None and (A.shape[0] != A.shape[1] or A.shape[0] not in sizes):
         raise ValueError(
             f"A must be {' or '.join(f'{n}x{n}' for n in sizes)} for this picture, got {A.shape}"
         )
     if b.shape not in ((A.shape[0],), (A.shape[0], 1)):
         raise ValueError(f"b must have {A.shape[0]} entries to match A {A.shape}, got shape {b.shape}")
-    if not (np.all(np.isfinite(A)) and np.all(np.isfinite(b))):
-        raise ValueError("A and b must contain only finite numbers (no nan or inf)")
     return A, b.reshape(-1)
 
 
@@ -70,14 +75,7 @@ def classify_system(A, b):
     >>> classify_system([[1, 2], [2, 4]], [3, 7])
     'none'
     """
-    A = np.array(A, dtype=float)
-    b = np.array(b, dtype=float).reshape(-1)
-    if A.ndim != 2:
-        raise ValueError(f"A must be a 2-D array, got shape {A.shape}")
-    if b.shape != (A.shape[0],):
-        raise ValueError(f"b must have {A.shape[0]} entries to match A {A.shape}, got {b.size}")
-    if not (np.all(np.isfinite(A)) and np.all(np.isfinite(b))):
-        raise ValueError("A and b must contain only finite numbers (no nan or inf)")
+    A, b = _as_system(A, b)
     rank_A = np.linalg.matrix_rank(A)
     rank_Ab = np.linalg.matrix_rank(np.column_stack([A, b]))
     if rank_Ab > rank_A:
@@ -127,11 +125,9 @@ def lu_partial_pivoting(A, *, record=False):
     >>> bool(np.allclose(P @ A, L @ U))
     True
     """
-    U = np.array(A, dtype=float)  # a copy: the caller's array is never changed
-    if U.ndim != 2 or U.shape[0] != U.shape[1] or U.shape[0] == 0:
-        raise ValueError(f"A must be a non-empty square 2-D array, got shape {U.shape}")
-    if not np.all(np.isfinite(U)):
-        raise ValueError("A must contain only finite numbers (no nan or inf)")
+    U = finite_array(A, "A", ndim=2)  # a copy: the caller's array is never changed
+    if U.shape[0] != U.shape[1]:
+        raise ValueError(f"A must be a square 2-D array, got shape {U.shape}")
     n = U.shape[0]
     perm = np.arange(n)
     L = np.eye(n)
@@ -189,9 +185,8 @@ def rotating_row_system(angle, b2, *, fixed_angle=60.0, b1=1.0):
     b : ndarray
         Shape ``(2,)``.
     """
-    values = np.array([angle, b2, fixed_angle, b1], dtype=float)
-    if not np.all(np.isfinite(values)):
-        raise ValueError("angle, b2, fixed_angle and b1 must be finite numbers")
+    angle, b2 = real(angle, "angle"), real(b2, "b2")
+    fixed_angle, b1 = real(fixed_angle, "fixed_angle"), real(b1, "b1")
     t = np.deg2rad([fixed_angle, angle])
     A = np.round(np.column_stack([np.cos(t), np.sin(t)]), 12) + 0.0  # + 0.0 turns -0 into 0
     return A, np.array([b1, b2], dtype=float)
@@ -265,23 +260,18 @@ def plot_row_picture(A, b, *, ax=None, center=None, radius=None, show_solution=T
 
     Returns
     -------
-    matplotlib.axes.Axes
-        The 3-D axes, with one surface per plane and, if drawn, the solution.
+    matplotlib.figure.Figure
+        The figure of the 3-D axes, which hold one surface per plane and, if
+        drawn, the solution.
     """
-    import matplotlib.pyplot as plt
-    from matplotlib.patches import Patch
-
     A, b = _as_system(A, b, sizes=(3,))
     if np.any(np.all(A == 0, axis=1)):
         raise ValueError("every row of A must have a nonzero entry to define a plane")
-    radius = 6.0 if radius is None else float(radius)
-    if not radius > 0:
-        raise ValueError(f"radius must be positive, got {radius}")
+    radius = 6.0 if radius is None else real(radius, "radius", minimum=0, strict=True)
     x0, null = _solution_line(A, b)
-    center = x0 if center is None else np.asarray(center, dtype=float).reshape(3)
+    center = x0 if center is None else finite_array(center, "center", shape=(3,))
     if ax is None:
-        fig = plt.figure(figsize=(6, 5))
-        ax = fig.add_subplot(projection="3d")
+        ax = CellFigure(figsize=(6, 5)).add_subplot(projection="3d")
     grid = np.linspace(-radius, radius, 2)
     handles = []
     for i in range(3):
@@ -300,19 +290,19 @@ def plot_row_picture(A, b, *, ax=None, center=None, radius=None, show_solution=T
     if show_solution and kind != "none":
         if len(null) == 0:
             ax.scatter(*x0, color="black", s=40, depthshade=False)
-            handles.append(plt.Line2D([], [], color="black", marker="o", ls="", label="solution"))
+            handles.append(Line2D([], [], color="black", marker="o", ls="", label="solution"))
         elif len(null) == 1:
             t = np.linspace(-radius, radius, 2)
             pts = x0[:, None] + null[0][:, None] * t
             ax.plot(*pts, color="black", lw=3, gid="solution")
-            handles.append(plt.Line2D([], [], color="black", lw=3, label="solution line"))
+            handles.append(Line2D([], [], color="black", lw=3, label="solution line"))
     ax.set_xlabel("x")
     ax.set_ylabel("y")
     ax.set_zlabel("z")
     ax.set_aspect("equal")  # true angles between the planes
     if legend:
         ax.legend(handles=handles, **_legend_options(legend_kw))
-    return ax
+    return ax.figure
 
 
 def view_along(ax, direction):
@@ -334,9 +324,9 @@ def view_along(ax, direction):
     tuple of float
         The ``(elev, azim)`` angles set, in degrees.
     """
-    d = np.array(direction, dtype=float).reshape(-1)
-    if d.shape != (3,) or not np.all(np.isfinite(d)) or not np.any(d):
-        raise ValueError(f"direction must be a finite nonzero 3-vector, got {direction!r}")
+    d = finite_array(direction, "direction", shape=(3,))
+    if not np.any(d):
+        raise ValueError(f"direction must be a nonzero 3-vector, got {direction!r}")
     if getattr(ax, "name", "") != "3d":
         raise ValueError("view_along needs 3-D axes (projection='3d')")
     d = d / np.linalg.norm(d)
@@ -372,8 +362,6 @@ def _span_patch(ax, basis, reach, color="0.6", *, middle=None, lims=None):
     The square is centred on ``middle`` (a point of the plane, default the
     origin); with ``lims`` it is cut to that box, so it never leaves the axes.
     """
-    from mpl_toolkits.mplot3d.art3d import Poly3DCollection
-
     middle = np.zeros(3) if middle is None else np.asarray(middle, dtype=float)
     corners = [middle + reach * (u * basis[:, 0] + v * basis[:, 1])
                for u, v in ((-1, -1), (1, -1), (1, 1), (-1, 1))]
@@ -419,20 +407,15 @@ def plot_column_picture(A, b, x=None, *, ax=None, show_span=True, fit=False, leg
 
     Returns
     -------
-    matplotlib.axes.Axes
-        The axes drawn in.
+    matplotlib.figure.Figure
+        The figure of the axes drawn in.
     """
-    import matplotlib.pyplot as plt
-
-    A, b = _as_system(A, b)
+    A, b = _as_system(A, b, sizes=(2, 3))
     n = A.shape[0]
     if x is not None:
-        x = np.array(x, dtype=float).reshape(-1)
-        if x.shape != (n,) or not np.all(np.isfinite(x)):
-            raise ValueError(f"x must hold {n} finite weights, got {np.shape(x)}")
+        x = finite_array(x, "x", shape=(n,))
     if ax is None:
-        fig = plt.figure(figsize=(5, 5))
-        ax = fig.add_subplot(projection="3d" if n == 3 else None)
+        ax = CellFigure(figsize=(5, 5)).add_subplot(projection="3d" if n == 3 else None)
     if (n == 3) != (getattr(ax, "name", "") == "3d"):
         raise ValueError(f"a {n}x{n} system needs {'3-D' if n == 3 else '2-D'} axes")
     points = [np.zeros(n), b, *A.T]
@@ -493,7 +476,7 @@ def plot_column_picture(A, b, x=None, *, ax=None, show_span=True, fit=False, leg
     ax.set_ylabel("2nd component")
     if legend:
         ax.legend(**_legend_options(legend_kw))
-    return ax
+    return ax.figure
 
 
 def _row_picture_2d(ax, A, b, reach):
@@ -555,13 +538,11 @@ def plot_system_2x2(A, b, *, axes=None, reach=3.0, figsize=(9, 5.6)):
     matplotlib.figure.Figure
         The figure holding the two axes.
     """
-    import matplotlib.pyplot as plt
-
     A, b = _as_system(A, b, sizes=(2,))
-    if not reach > 0:
-        raise ValueError(f"reach must be positive, got {reach}")
+    reach = real(reach, "reach", minimum=0, strict=True)
     if axes is None:
-        fig, (left, right) = plt.subplots(1, 2, figsize=figsize)
+        fig = CellFigure(figsize=figsize)
+        left, right = fig.subplots(1, 2)
     else:
         if len(axes) != 2:
             raise ValueError(f"axes must be a pair (row picture, column picture), got {len(axes)}")
@@ -613,21 +594,14 @@ def plot_least_squares(t, y, coef, *, figsize=(10, 5.2)):
     matplotlib.figure.Figure
         A figure with two axes.
     """
-    import matplotlib.pyplot as plt
-
-    t = np.array(t, dtype=float).reshape(-1)
-    y = np.array(y, dtype=float).reshape(-1)
-    coef = np.array(coef, dtype=float).reshape(-1)
-    if t.shape != y.shape or t.size < 2:
-        raise ValueError(f"t and y must be 1-D with the same length >= 2, got {t.shape} and {y.shape}")
-    if coef.shape != (2,):
-        raise ValueError(f"coef must be (intercept, slope), got shape {coef.shape}")
-    if not all(np.all(np.isfinite(v)) for v in (t, y, coef)):
-        raise ValueError("t, y and coef must contain only finite numbers")
+    t = finite_array(t, "t", ndim=1)
+    y = finite_array(y, "y", shape=t.shape)
+    coef = finite_array(coef, "coef", shape=(2,))
     if np.ptp(t) == 0:
         raise ValueError("t needs at least two distinct values to fit a line")
     T = np.column_stack([np.ones_like(t), t])
-    fig, (left, right) = plt.subplots(1, 2, figsize=figsize)
+    fig = CellFigure(figsize=figsize)
+    left, right = fig.subplots(1, 2)
     fit = T @ coef
     left.vlines(t, np.minimum(y, fit), np.maximum(y, fit), color="tab:red", lw=1, label="residuals")
     left.plot(t, y, "o", color="tab:blue", ms=4, label="data")

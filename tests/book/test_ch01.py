@@ -1,4 +1,4 @@
-"""Tests for mathnotes/_linsys.py: elimination, classification and the pictures."""
+"""Tests for bookcode/ch01.py: elimination, classification and the pictures."""
 
 import matplotlib
 
@@ -7,10 +7,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.collections import PolyCollection  # noqa: E402
 from mpl_toolkits.mplot3d.art3d import Poly3DCollection  # noqa: E402
 
-import mathnotes as mn  # noqa: E402
+from bookcode import ch01  # noqa: E402
 
 NOTES_A = np.array([[1.0, 2, 3], [2, 3, 4], [3, 4, 5]])
 NOTES_B = np.array([12.0, 11, 10])
@@ -24,35 +25,35 @@ def _close_figures():
 
 # ---------------------------------------------------------------- classify_system
 def test_classify_the_three_cases():
-    assert mn.classify_system([[2.0, 1], [1, 3]], [1, 2]) == "unique"
-    assert mn.classify_system(NOTES_A, NOTES_B) == "infinite"
-    assert mn.classify_system(NOTES_A, NOTES_B + [0, 0, 1]) == "none"
+    assert ch01.classify_system([[2.0, 1], [1, 3]], [1, 2]) == "unique"
+    assert ch01.classify_system(NOTES_A, NOTES_B) == "infinite"
+    assert ch01.classify_system(NOTES_A, NOTES_B + [0, 0, 1]) == "none"
 
 
 def test_classify_rectangular_least_squares_case():
     A = np.array([[1.0, 0], [0, 1], [1, 1]])
-    assert mn.classify_system(A, [1, 1, 2]) == "unique"
-    assert mn.classify_system(A, [1, 1, 3]) == "none"
+    assert ch01.classify_system(A, [1, 1, 2]) == "unique"
+    assert ch01.classify_system(A, [1, 1, 3]) == "none"
 
 
 @pytest.mark.parametrize(
     "A, b, match",
     [
-        ([1.0, 2.0], [1.0], "2-D"),
+        ([1.0, 2.0], [1.0], "2-d"),
         ([[1.0, 2], [3, 4]], [1.0, 2, 3], "entries"),
         ([[1.0, np.nan], [3, 4]], [1.0, 2], "finite"),
     ],
 )
 def test_classify_rejects_bad_input(A, b, match):
     with pytest.raises(ValueError, match=match):
-        mn.classify_system(A, b)
+        ch01.classify_system(A, b)
 
 
 # ---------------------------------------------------------------- lu_partial_pivoting
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_lu_factors_random_matrices(seed):
     A = np.random.default_rng(seed).normal(size=(5, 5))
-    P, L, U = mn.lu_partial_pivoting(A)
+    P, L, U = ch01.lu_partial_pivoting(A)
     np.testing.assert_allclose(P @ A, L @ U, atol=1e-12)
     assert np.allclose(np.tril(U, -1), 0) and np.allclose(np.triu(L, 1), 0)
     np.testing.assert_array_equal(np.diag(L), 1.0)
@@ -62,7 +63,7 @@ def test_lu_factors_random_matrices(seed):
 
 def test_lu_needs_an_exchange_for_a_zero_pivot():
     A = np.array([[0.0, 1], [2, 3]])
-    P, L, U, steps = mn.lu_partial_pivoting(A, record=True)
+    P, L, U, steps = ch01.lu_partial_pivoting(A, record=True)
     np.testing.assert_array_equal(P, [[0, 1], [1, 0]])
     assert steps[0][0] == "exchange rows 1 and 2"
     np.testing.assert_allclose(P @ A, L @ U)
@@ -70,7 +71,7 @@ def test_lu_needs_an_exchange_for_a_zero_pivot():
 
 def test_lu_of_singular_matrix_has_a_zero_pivot_and_leaves_input_alone():
     A = NOTES_A.copy()
-    P, L, U = mn.lu_partial_pivoting(A)
+    P, L, U = ch01.lu_partial_pivoting(A)
     np.testing.assert_array_equal(A, NOTES_A)
     np.testing.assert_allclose(P @ A, L @ U, atol=1e-12)
     assert abs(U[2, 2]) < 1e-12
@@ -78,7 +79,7 @@ def test_lu_of_singular_matrix_has_a_zero_pivot_and_leaves_input_alone():
 
 def test_lu_skips_a_zero_column():
     A = np.array([[0.0, 1, 2], [0, 3, 4], [0, 5, 7]])
-    P, L, U, steps = mn.lu_partial_pivoting(A, record=True)
+    P, L, U, steps = ch01.lu_partial_pivoting(A, record=True)
     assert "skip" in steps[0][0]
     np.testing.assert_allclose(P @ A, L @ U, atol=1e-12)
 
@@ -86,38 +87,38 @@ def test_lu_skips_a_zero_column():
 @pytest.mark.parametrize("A", [np.ones((2, 3)), np.ones(3), [[1.0, np.inf], [0, 1]], np.ones((0, 0))])
 def test_lu_rejects_bad_input(A):
     with pytest.raises(ValueError):
-        mn.lu_partial_pivoting(A)
+        ch01.lu_partial_pivoting(A)
 
 
 # ---------------------------------------------------------------- rotating_row_system
 def test_rotating_row_is_singular_at_the_fixed_angle():
-    A, b = mn.rotating_row_system(60, 1.0)
+    A, b = ch01.rotating_row_system(60, 1.0)
     np.testing.assert_array_equal(A[0], A[1])
-    assert mn.classify_system(A, b) == "infinite"
-    A, b = mn.rotating_row_system(60, 0.5)
-    assert mn.classify_system(A, b) == "none"
-    A, b = mn.rotating_row_system(240, -1.0)
-    assert mn.classify_system(A, b) == "infinite"
-    A, b = mn.rotating_row_system(150, 0.5)
-    assert mn.classify_system(A, b) == "unique"
+    assert ch01.classify_system(A, b) == "infinite"
+    A, b = ch01.rotating_row_system(60, 0.5)
+    assert ch01.classify_system(A, b) == "none"
+    A, b = ch01.rotating_row_system(240, -1.0)
+    assert ch01.classify_system(A, b) == "infinite"
+    A, b = ch01.rotating_row_system(150, 0.5)
+    assert ch01.classify_system(A, b) == "unique"
     np.testing.assert_allclose(np.linalg.norm(A, axis=1), 1.0)
 
 
 def test_rotating_row_rejects_nan():
     with pytest.raises(ValueError, match="finite"):
-        mn.rotating_row_system(np.nan, 0.0)
+        ch01.rotating_row_system(np.nan, 0.0)
 
 
 # ---------------------------------------------------------------- equation_text
 def test_equation_text():
-    assert mn.equation_text([1, 2, 3], 12) == "x + 2y + 3z = 12"
-    assert mn.equation_text([-1, 0, 0.5], -2) == "-x + 0.5z = -2"
-    assert mn.equation_text([0, 0], 1) == "0 = 1"
+    assert ch01.equation_text([1, 2, 3], 12) == "x + 2y + 3z = 12"
+    assert ch01.equation_text([-1, 0, 0.5], -2) == "-x + 0.5z = -2"
+    assert ch01.equation_text([0, 0], 1) == "0 = 1"
 
 
 # ---------------------------------------------------------------- pictures
 def test_row_picture_draws_three_planes_and_the_solution_line():
-    ax = mn.plot_row_picture(NOTES_A, NOTES_B)
+    (ax,) = ch01.plot_row_picture(NOTES_A, NOTES_B).axes
     assert ax.name == "3d"
     assert len([c for c in ax.collections if isinstance(c, Poly3DCollection)]) == 3
     assert len(ax.lines) == 4  # the outline of each plane and the line of solutions
@@ -127,20 +128,28 @@ def test_row_picture_draws_three_planes_and_the_solution_line():
 
 
 def test_row_picture_without_solution_draws_no_line():
-    ax = mn.plot_row_picture(NOTES_A, NOTES_B + [0, 0, 6], legend=False)
+    (ax,) = ch01.plot_row_picture(NOTES_A, NOTES_B + [0, 0, 6], legend=False).axes
     assert len(ax.lines) == 3 and ax.get_legend() is None  # outlines only
+
+
+def test_pictures_return_the_figure_of_the_axes_they_draw_in():
+    fig = plt.figure()
+    ax = fig.add_subplot(projection="3d")
+    assert ch01.plot_row_picture(NOTES_A, NOTES_B, ax=ax) is fig
+    assert ch01.plot_column_picture(NOTES_A, NOTES_B, ax=ax) is fig
+    plt.close(fig)
 
 
 def test_row_picture_rejects_2x2_and_zero_rows():
     with pytest.raises(ValueError, match="3x3"):
-        mn.plot_row_picture(np.eye(2), [1, 1])
+        ch01.plot_row_picture(np.eye(2), [1, 1])
     with pytest.raises(ValueError, match="nonzero"):
-        mn.plot_row_picture([[1.0, 0, 0], [0, 0, 0], [0, 0, 1]], [1, 0, 1])
+        ch01.plot_row_picture([[1.0, 0, 0], [0, 0, 0], [0, 0, 1]], [1, 0, 1])
 
 
 def test_column_picture_3d_has_span_and_arrows():
     x = np.linalg.pinv(NOTES_A) @ NOTES_B
-    ax = mn.plot_column_picture(NOTES_A, NOTES_B, x)
+    (ax,) = ch01.plot_column_picture(NOTES_A, NOTES_B, x).axes
     assert ax.name == "3d"
     polys = [c for c in ax.collections if isinstance(c, Poly3DCollection)]
     assert len(polys) == 1  # the plane of the columns
@@ -151,20 +160,20 @@ def test_column_picture_3d_has_span_and_arrows():
 def test_column_picture_needs_matching_axes():
     fig, ax = plt.subplots()
     with pytest.raises(ValueError, match="3-D axes"):
-        mn.plot_column_picture(NOTES_A, NOTES_B, ax=ax)
-    with pytest.raises(ValueError, match="weights"):
-        mn.plot_column_picture(np.eye(2), [1, 1], x=[1, 2, 3])
+        ch01.plot_column_picture(NOTES_A, NOTES_B, ax=ax)
+    with pytest.raises(ValueError, match="x must have shape"):
+        ch01.plot_column_picture(np.eye(2), [1, 1], x=[1, 2, 3])
 
 
 def test_view_along_sets_the_angles():
     fig = plt.figure()
     ax = fig.add_subplot(projection="3d")
-    elev, azim = mn.view_along(ax, [0, 0, 1])
+    elev, azim = ch01.view_along(ax, [0, 0, 1])
     assert elev == pytest.approx(90) and ax.elev == pytest.approx(90)
     with pytest.raises(ValueError, match="nonzero"):
-        mn.view_along(ax, [0, 0, 0])
+        ch01.view_along(ax, [0, 0, 0])
     with pytest.raises(ValueError, match="3-D"):
-        mn.view_along(plt.subplots()[1], [1, 0, 0])
+        ch01.view_along(plt.subplots()[1], [1, 0, 0])
 
 
 @pytest.mark.parametrize(
@@ -172,8 +181,8 @@ def test_view_along_sets_the_angles():
     [(150, 0.5, "one solution"), (60, 0.5, "no solution"), (60, 1.0, "infinitely many")],
 )
 def test_system_2x2_figure(angle, b2, verdict):
-    A, b = mn.rotating_row_system(angle, b2)
-    fig = mn.plot_system_2x2(A, b)
+    A, b = ch01.rotating_row_system(angle, b2)
+    fig = ch01.plot_system_2x2(A, b)
     assert isinstance(fig, plt.Figure) and len(fig.axes) == 2
     assert verdict in fig._suptitle.get_text()
     left = fig.axes[0]
@@ -182,21 +191,12 @@ def test_system_2x2_figure(angle, b2, verdict):
 
 def test_system_2x2_rejects_3x3():
     with pytest.raises(ValueError, match="2x2"):
-        mn.plot_system_2x2(NOTES_A, NOTES_B)
-
-
-def test_import_is_light():
-    import subprocess
-    import sys
-
-    code = "import sys, mathnotes._linsys; print('matplotlib' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
+        ch01.plot_system_2x2(NOTES_A, NOTES_B)
 
 
 def test_singular_2x2_column_picture_draws_the_span_as_a_line():
-    A, b = mn.rotating_row_system(60, 0.5)
-    fig = mn.plot_system_2x2(A, b)
+    A, b = ch01.rotating_row_system(60, 0.5)
+    fig = ch01.plot_system_2x2(A, b)
     assert not [c for c in fig.axes[1].collections if isinstance(c, PolyCollection)]
     assert "column space" in [t.get_text() for t in fig.axes[1].get_legend().get_texts()]
 
@@ -209,7 +209,7 @@ def test_least_squares_figure_has_data_fit_and_gradient_arrows():
     T = np.column_stack([np.ones_like(t), t])
     coef = np.linalg.lstsq(T, y, rcond=None)[0]
     t_before, y_before = t.copy(), y.copy()
-    fig = mn.plot_least_squares(t, y, coef)
+    fig = ch01.plot_least_squares(t, y, coef)
     left, right = fig.axes[:2]
     assert len(left.lines) == 2  # data and fitted line
     labels = [t.get_text() for t in right.get_legend().get_texts()]
@@ -230,19 +230,19 @@ def test_least_squares_figure_has_data_fit_and_gradient_arrows():
 @pytest.mark.parametrize(
     "t, y, coef, match",
     [
-        ([0.0, 1.0], [1.0], [0.0, 1.0], "same length"),
-        ([0.0, 1.0], [1.0, 2.0], [0.0], "intercept, slope"),
+        ([0.0, 1.0], [1.0], [0.0, 1.0], "y must have shape"),
+        ([0.0, 1.0], [1.0, 2.0], [0.0], "coef must have shape"),
         ([1.0, 1.0], [1.0, 2.0], [0.0, 1.0], "distinct"),
         ([0.0, np.nan], [1.0, 2.0], [0.0, 1.0], "finite"),
     ],
 )
 def test_least_squares_figure_rejects_bad_input(t, y, coef, match):
     with pytest.raises(ValueError, match=match):
-        mn.plot_least_squares(t, y, coef)
+        ch01.plot_least_squares(t, y, coef)
 
 
 def test_column_picture_fit_hugs_the_arrows_and_keeps_the_plane_inside():
-    ax = mn.plot_column_picture(NOTES_A, NOTES_B, fit=True, legend=False)
+    (ax,) = ch01.plot_column_picture(NOTES_A, NOTES_B, fit=True, legend=False).axes
     assert ax.get_legend() is None
     low, high = ax.get_xlim()
     assert low > -2 and high < 14  # not centred on the origin: 0..12 plus a margin
@@ -252,23 +252,24 @@ def test_column_picture_fit_hugs_the_arrows_and_keeps_the_plane_inside():
 
 
 def test_legend_kw_places_the_legend():
-    ax = mn.plot_row_picture(NOTES_A, NOTES_B, legend_kw={"loc": "lower right", "fontsize": 12})
+    (ax,) = ch01.plot_row_picture(NOTES_A, NOTES_B, legend_kw={"loc": "lower right", "fontsize": 12}).axes
     legend = ax.get_legend()
     assert legend._loc == 4 and legend.get_texts()[0].get_fontsize() == 12
     with pytest.raises(TypeError, match="legend_kw"):
-        mn.plot_column_picture(NOTES_A, NOTES_B, legend_kw="below")
+        ch01.plot_column_picture(NOTES_A, NOTES_B, legend_kw="below")
 
 
 def test_system_2x2_legends_sit_below_the_panels():
-    fig = mn.plot_system_2x2(*mn.rotating_row_system(0, 0.5))
-    fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()
+    fig = ch01.plot_system_2x2(*ch01.rotating_row_system(0, 0.5))
+    canvas = FigureCanvasAgg(fig)  # the figure is not pyplot's: give it a canvas that draws
+    canvas.draw()
+    renderer = canvas.get_renderer()
     for ax in fig.axes:
         assert ax.get_legend().get_window_extent(renderer).y1 < ax.get_window_extent(renderer).y0
 
 
 def test_clip_polygon_keeps_the_plane_inside_the_box():
-    from mathnotes._linsys import _clip_polygon
+    from bookcode.ch01 import _clip_polygon
 
     square = [[-2, -2, 0], [2, -2, 0], [2, 2, 0], [-2, 2, 0]]
     lims = [(-1, 1), (-1, 3), (-1, 1)]

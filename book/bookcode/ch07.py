@@ -1,39 +1,96 @@
-"""Training a small classifier and drawing what it learned.
+"""The book's code for chapter 7: a toy data set, a reference training loop, its pictures.
 
-Used by the chapter that trains a two-layer network from scratch: a
-reference training loop built from the layers of ``mathnotes.nn``,
-the decision regions of a classifier over a 2-D data set, and those regions
-beside the loss recorded during training (the picture the chapter's widget
-redraws). Every drawing function returns a ``matplotlib.figure.Figure`` that
-pyplot does not manage: it is shown when it is the value of a notebook cell.
+The spirals data set is made by code from a seeded generator (nothing is
+downloaded). The reference training loop trains the two-layer network of the
+chapter with mini-batch SGD: it checks its arguments once, then runs plain
+NumPy arithmetic, the same operations in the same order as the layers of
+:mod:`mathnotes.nn`, with no checks inside the loop (the chapter's widget
+retrains on every slider move). The pictures show a classifier's decision
+regions over the data and those regions beside the loss recorded during
+training; each returns a :class:`~mathnotes._figures.CellFigure`, shown when
+it is the value of a notebook cell.
 """
-
-import numbers
 
 import numpy as np
 from matplotlib.colors import ListedColormap
 
+from bookcode.figures import plot_loss_curves
 from mathnotes._figures import CellFigure
-from mathnotes.nn import Linear, ReLU, Sequential, softmax_cross_entropy
-from mathnotes._loss_plots import plot_loss_curves
-
-__all__ = [
-    "train_two_layer",
-    "plot_decision_boundary",
-    "plot_training_run",
-]
+from mathnotes._validate import finite_array, function, integer, real
+from mathnotes.nn import Linear, ReLU, Sequential, _softmax_cross_entropy
 
 _COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"]
 _MARKERS = ["o", "s", "^", "D", "v", "P"]
 
 
+def make_spirals(n_per_class=100, n_classes=3, *, turns=0.75, noise=0.2, seed=0):
+    """Points on interleaved spiral arms in the plane, one arm per class.
+
+    Arm ``k`` starts at the origin and winds outwards: its ``i``-th point
+    has radius ``r = i / (n_per_class - 1)`` and angle
+    ``2 pi (k / n_classes + turns * r)`` plus Gaussian noise of standard
+    deviation ``noise`` (in radians). No straight line separates two arms,
+    so a linear classifier does badly and a small ReLU network does well.
+
+    Parameters
+    ----------
+    n_per_class : int, optional
+        Points on each arm (at least 2).
+    n_classes : int, optional
+        Number of arms, i.e. classes (at least 2).
+    turns : float, optional
+        How many full turns an arm makes from the centre to radius 1
+        (non-negative).
+    noise : float, optional
+        Standard deviation of the angular noise in radians (non-negative).
+    seed : int or numpy.random.Generator, optional
+        Seed for ``numpy.random.default_rng``.
+
+    Returns
+    -------
+    X : ndarray
+        Shape (n_classes * n_per_class, 2), float64.
+        The points, one per row (sample-first), arm after arm.
+    y : ndarray
+        Shape (n_classes * n_per_class,), int.
+        The class (arm) of each row, in ``0 .. n_classes - 1``.
+
+    Raises
+    ------
+    ValueError
+        If a count is too small or ``turns`` or ``noise`` is negative or not
+        finite.
+    TypeError
+        If ``turns`` or ``noise`` is not a real number.
+
+    Examples
+    --------
+    >>> X, y = make_spirals(50, 3, seed=1)
+    >>> X.shape, y.shape
+    ((150, 2), (150,))
+    >>> sorted(set(y.tolist()))
+    [0, 1, 2]
+    """
+    n_per_class = integer(n_per_class, "n_per_class", minimum=2)
+    n_classes = integer(n_classes, "n_classes", minimum=2)
+    turns = real(turns, "turns", minimum=0)
+    noise = real(noise, "noise", minimum=0)
+    rng = np.random.default_rng(seed)
+    radius = np.linspace(0.0, 1.0, n_per_class)
+    points, labels = [], []
+    for k in range(n_classes):
+        angle = 2 * np.pi * (k / n_classes + turns * radius)
+        angle = angle + noise * rng.standard_normal(n_per_class)
+        points.append(np.column_stack([radius * np.cos(angle), radius * np.sin(angle)]))
+        labels.append(np.full(n_per_class, k, dtype=int))
+    return np.concatenate(points), np.concatenate(labels)
+
+
 def _points_and_labels(X, y):
     """Float64 copy of 2-d points ``X`` (N, 2) and int labels ``y`` (N,), checked."""
-    X = np.array(X, dtype=np.float64)
-    if X.ndim != 2 or X.shape[1] != 2 or X.shape[0] == 0:
-        raise ValueError(f"X must have shape (N, 2) with N >= 1, one point per row; got {X.shape}")
-    if not np.all(np.isfinite(X)):
-        raise ValueError("X contains NaN or infinite values")
+    X = finite_array(X, "X", ndim=2)
+    if X.shape[1] != 2:
+        raise ValueError(f"X must have shape (N, 2), one point per row; got {X.shape}")
     y = np.asarray(y)
     if y.shape != (X.shape[0],):
         raise ValueError(f"y must have shape (N,) = ({X.shape[0]},), one label per row of X; got {y.shape}")
@@ -46,21 +103,18 @@ def _points_and_labels(X, y):
     return X, y.astype(int)
 
 
-def _positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
-
-
 def train_two_layer(X, y, *, hidden=32, lr=0.5, steps=2000, batch_size=32, seed=0,
-                    activation=ReLU):
-    """Train ``Linear -> activation -> Linear`` with softmax cross-entropy and mini-batch SGD.
+                    mask_relu_gradient=True):
+    """Train ``Linear -> ReLU -> Linear`` with softmax cross-entropy and mini-batch SGD.
 
     Each step draws ``batch_size`` distinct rows at random, runs the forward
     pass, the loss (mean over the batch), the backward pass and one update
     ``p -= lr * dp`` of every parameter. All randomness (initial weights and
     batches) comes from one ``numpy.random.default_rng(seed)``, so a run is
-    reproducible.
+    reproducible. The arguments are checked once; the loop is plain NumPy,
+    the same operations in the same order as ``forward``, ``backward`` and
+    ``update`` of the layers of :mod:`mathnotes.nn` (so the losses are equal
+    to the last bit), without their checks at every step.
 
     Parameters
     ----------
@@ -80,44 +134,53 @@ def train_two_layer(X, y, *, hidden=32, lr=0.5, steps=2000, batch_size=32, seed=
         Rows per mini-batch, at most ``N``.
     seed : int, optional
         Seed of the generator for the weights and the batches.
-    activation : callable, optional
-        Called with no argument to make the middle layer (default
-        ``mathnotes.ReLU``); pass a class with a deliberately broken
-        ``backward`` to see what a wrong gradient does to training.
+    mask_relu_gradient : bool, optional
+        If false, the backward pass of the ReLU wrongly lets the gradient
+        through unchanged (the mask is dropped): the pitfall of the chapter,
+        to see what a wrong gradient does to training.
 
     Returns
     -------
-    net : mathnotes.Sequential
-        The trained network.
+    net : mathnotes.nn.Sequential
+        The trained network, ``Linear -> ReLU -> Linear``.
     losses : ndarray
         Shape (steps,).
         The mini-batch loss before each update.
 
     Raises
     ------
+    TypeError
+        If a count is not an integer or ``y`` does not hold integers.
     ValueError
-        If a count is not a positive integer, ``batch_size`` exceeds ``N``,
-        or ``X`` or ``y`` have the wrong shape.
+        If a count is below 1, ``lr`` is not positive, ``batch_size``
+        exceeds ``N``, or ``X`` or ``y`` have the wrong shape.
     """
     X, y = _points_and_labels(X, y)
-    hidden = _positive_int("hidden", hidden)
-    steps = _positive_int("steps", steps)
-    batch_size = _positive_int("batch_size", batch_size)
+    hidden = integer(hidden, "hidden")
+    lr = real(lr, "lr", minimum=0, strict=True)
+    steps = integer(steps, "steps")
+    batch_size = integer(batch_size, "batch_size")
     if batch_size > X.shape[0]:
         raise ValueError(f"batch_size={batch_size} is larger than the {X.shape[0]} points in X")
-    if not callable(activation):
-        raise TypeError("activation must be a class or function returning a layer, e.g. ReLU")
     rng = np.random.default_rng(seed)
-    n_classes = int(y.max()) + 1
-    net = Sequential(Linear(2, hidden, rng=rng), activation(), Linear(hidden, n_classes, rng=rng))
+    first = Linear(2, hidden, rng=rng)
+    second = Linear(hidden, int(y.max()) + 1, rng=rng)
+    W1, b1, W2, b2 = first.W, first.b, second.W, second.b  # updated in place below
     losses = np.empty(steps)
     for step in range(steps):
         rows = rng.choice(X.shape[0], size=batch_size, replace=False)
-        loss, dscores = softmax_cross_entropy(net.forward(X[rows]), y[rows])
-        net.backward(dscores)
-        net.update(lr)
-        losses[step] = loss
-    return net, losses
+        batch = X[rows]
+        Z = batch @ W1 + b1  # forward
+        active = Z > 0
+        A = np.where(active, Z, 0.0)
+        losses[step], dS = _softmax_cross_entropy(A @ W2 + b2, y[rows], "mean")
+        dA = dS @ W2.T  # backward, then the update, as Sequential.backward and .update
+        dZ = np.where(active, dA, 0.0) if mask_relu_gradient else dA
+        W2 -= lr * (A.T @ dS)
+        b2 -= lr * dS.sum(axis=0)
+        W1 -= lr * (batch.T @ dZ)
+        b1 -= lr * dZ.sum(axis=0)
+    return Sequential(first, ReLU(), second), losses
 
 
 def _class_predictions(predict, points):
@@ -173,17 +236,12 @@ def plot_decision_boundary(predict, X, y, *, ax=None, resolution=200, margin=0.2
     TypeError
         If ``predict`` is not callable.
     """
-    if not callable(predict):
-        raise TypeError(f"predict must be a function of an (M, 2) array, got {type(predict).__name__}")
+    function(predict, "predict", takes="an (M, 2) array of points")
     X, y = _points_and_labels(X, y)
-    resolution = _positive_int("resolution", resolution)
-    if resolution < 2:
-        raise ValueError("resolution must be at least 2")
+    resolution = integer(resolution, "resolution", minimum=2)
+    margin = real(margin, "margin", minimum=0)
     if ax is None:
-        fig = CellFigure(figsize=figsize, layout="constrained")
-        ax = fig.add_subplot()
-    else:
-        fig = ax.figure
+        ax = CellFigure(figsize=figsize, layout="constrained").add_subplot()
     low, high = X.min(axis=0), X.max(axis=0)
     pad = margin * np.maximum(high - low, 1e-9)
     xs = np.linspace(low[0] - pad[0], high[0] + pad[0], resolution)
@@ -208,7 +266,7 @@ def plot_decision_boundary(predict, X, y, *, ax=None, resolution=200, margin=0.2
     ax.set_aspect("equal")
     if title is not None:
         ax.set_title(title)
-    return fig
+    return ax.figure
 
 
 def plot_training_run(X, y, *, hidden=32, lr=0.5, steps=2000, batch_size=32, seed=0,

@@ -1,4 +1,4 @@
-"""The chapter-6 pictures in mathnotes/_matmul_plots.py."""
+"""The chapter-6 pictures in bookcode/ch06.py and the shapes picture of bookcode/figures.py."""
 
 import matplotlib
 
@@ -9,34 +9,37 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 
-import mathnotes as mn  # noqa: E402
+from bookcode import ch06, figures  # noqa: E402
 
 
 # --- the shape picture --------------------------------------------------------
 
 
-def test_plot_matmul_shapes_draws_three_boxes():
-    fig = mn.plot_matmul_shapes((5, 3), (3, 10), names=("dD", "X^T", "dW"), title="shapes")
-    ax = fig.axes[0]
-    boxes = [p for p in ax.patches if isinstance(p, Rectangle)]
-    assert len(boxes) == 3
-    assert sorted((b.get_height(), b.get_width()) for b in boxes) == [(3, 10), (5, 3), (5, 10)]
+def test_plot_matmul_shapes_draws_one_cell_per_entry():
+    fig = figures.plot_matmul_shapes((5, 3), (3, 10), names=("dD", "X^T", "dW"), title="shapes")
+    (ax,) = fig.axes
+    cells = [p for p in ax.patches if isinstance(p, Rectangle)]
+    assert len(cells) == 5 * 3 + 3 * 10 + 5 * 10
     texts = [t.get_text() for t in ax.texts]
-    assert any("dW" in t and "5×10" in t for t in texts)
+    assert {"dD", "X^T", "dW", "5 × 3", "3 × 10", "5 × 10", "3 columns", "3 rows"} <= set(texts)
     assert ax.get_title() == "shapes"
-    plt.close(fig)
 
 
 def test_plot_matmul_shapes_uses_given_axes():
     fig, ax = plt.subplots()
-    assert mn.plot_matmul_shapes((2, 2), (2, 1), ax=ax) is fig
+    assert figures.plot_matmul_shapes((2, 2), (2, 1), ax=ax) is fig
     plt.close(fig)
 
 
 @pytest.mark.parametrize("left, right", [((5, 3), (4, 10)), ((5,), (5, 2)), ((0, 2), (2, 2))])
 def test_plot_matmul_shapes_rejects_bad_shapes(left, right):
     with pytest.raises(ValueError):
-        mn.plot_matmul_shapes(left, right)
+        figures.plot_matmul_shapes(left, right)
+
+
+def test_plot_matmul_shapes_rejects_a_size_that_is_not_an_integer():
+    with pytest.raises(TypeError, match="left"):
+        figures.plot_matmul_shapes((2.5, 3), (3, 1))
 
 
 # --- the batch-sum picture ------------------------------------------------------
@@ -45,7 +48,7 @@ def test_plot_matmul_shapes_rejects_bad_shapes(left, right):
 def test_plot_outer_product_sum_panels():
     rng = np.random.default_rng(0)
     X, dY = rng.standard_normal((4, 3)), rng.standard_normal((4, 2))
-    fig = mn.plot_outer_product_sum(X, dY, 2)
+    fig = ch06.plot_outer_product_sum(X, dY, 2)
     image_axes = [ax for ax in fig.axes if ax.images]
     assert len(image_axes) == 3
     arrays = [ax.images[0].get_array() for ax in image_axes]
@@ -56,20 +59,21 @@ def test_plot_outer_product_sum_panels():
     plt.close(fig)
 
 
-@pytest.mark.parametrize("upto", [0, 5, 1.0, True])
-def test_plot_outer_product_sum_rejects_bad_count(upto):
-    with pytest.raises(ValueError, match="upto"):
-        mn.plot_outer_product_sum(np.ones((4, 3)), np.ones((4, 2)), upto)
+@pytest.mark.parametrize("upto, error", [(0, ValueError), (5, ValueError), (1.0, TypeError),
+                                         (True, TypeError)])
+def test_plot_outer_product_sum_rejects_bad_count(upto, error):
+    with pytest.raises(error, match="upto"):
+        ch06.plot_outer_product_sum(np.ones((4, 3)), np.ones((4, 2)), upto)
 
 
 def test_plot_outer_product_sum_rejects_mismatched_rows():
     with pytest.raises(ValueError, match="rows"):
-        mn.plot_outer_product_sum(np.ones((4, 3)), np.ones((3, 2)), 1)
+        ch06.plot_outer_product_sum(np.ones((4, 3)), np.ones((3, 2)), 1)
 
 
 def test_plot_outer_product_sum_numbers_from_one():
     rng = np.random.default_rng(0)
-    fig = mn.plot_outer_product_sum(rng.standard_normal((4, 3)), rng.standard_normal((4, 2)), 2)
+    fig = ch06.plot_outer_product_sum(rng.standard_normal((4, 3)), rng.standard_normal((4, 2)), 2)
     for ax in (ax for ax in fig.axes if ax.images):
         assert [t.get_text() for t in ax.get_xticklabels()] == ["1", "2"]
         assert [t.get_text() for t in ax.get_yticklabels()] == ["1", "2", "3"]

@@ -1,7 +1,8 @@
-"""Figures for chapter 2: gradient fields, step-size errors and linearisation.
+"""The book's code for chapter 2: gradient fields, step-size errors and linearisation.
 
-Each function builds and returns a Matplotlib figure made with
-``plt.subplots``; in a notebook, end the cell with ``plt.show()``. The
+Each function returns a :class:`~mathnotes._figures.CellFigure` (one that
+shows itself as the value of a notebook cell, without pyplot);
+:func:`plot_gradient_field` draws into ``ax`` when given. The
 functions of two variables take a point as one array ``p`` of shape ``(2,)``,
 the convention used by the gradient checks (``f(p)`` is a number,
 ``grad(p)`` an array of shape ``(2,)``).
@@ -13,40 +14,18 @@ or disagrees with single-point calls at a few grid points, ``f`` is called
 point by point instead.
 """
 
-import numbers
-
-import matplotlib.pyplot as plt
 import numpy as np
 
-
-def _check_callable(name, func):
-    if not callable(func):
-        raise TypeError(f"{name} must be a function of a point p of shape (2,), got {type(func).__name__}")
+from mathnotes._figures import CellFigure
+from mathnotes._validate import finite_array, function, integer, interval, real
 
 
-def _check_interval(name, interval):
-    try:
-        lo, hi = (float(v) for v in interval)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a pair (low, high) of numbers, got {interval!r}") from None
-    if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
-        raise ValueError(f"{name} must be finite with low < high, got {interval!r}")
-    return lo, hi
-
-
-def _check_point(point):
-    p = np.asarray(point, dtype=np.float64)
-    if p.shape != (2,):
-        raise ValueError(f"point must have shape (2,), got shape {p.shape}; pass e.g. (x0, y0)")
-    if not np.all(np.isfinite(p)):
-        raise ValueError(f"point must be finite, got {p}")
-    return p
-
-
-def _check_positive_int(name, value, minimum):
-    if not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
+def _map_arguments(f, grad, xlim, ylim, levels, resolution):
+    """Check the arguments every contour map takes; return ``xlim, ylim, levels, resolution``."""
+    function(f, "f", takes="a point p of shape (2,)")
+    function(grad, "grad", takes="a point p of shape (2,)")
+    return (interval(xlim, "xlim"), interval(ylim, "ylim"),
+            integer(levels, "levels", minimum=2), integer(resolution, "resolution", minimum=10))
 
 
 def _scalar(f, p):
@@ -95,6 +74,7 @@ def plot_gradient_field(
     levels=14,
     resolution=121,
     title=None,
+    ax=None,
     figsize=(5.6, 5.2),
 ):
     """Contour lines of ``f`` with its gradient drawn as arrows on a grid.
@@ -120,13 +100,15 @@ def plot_gradient_field(
         Grid points per side for the contour lines (at least 10).
     title : str, optional
         Axes title.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure is made if omitted.
     figsize : tuple of float, optional
-        Figure size in inches.
+        Figure size in inches, for a new figure.
 
     Returns
     -------
     matplotlib.figure.Figure
-        A figure with one axes holding the contour set and one quiver.
+        The figure of the axes, which hold the contour set and one quiver.
 
     Raises
     ------
@@ -136,13 +118,8 @@ def plot_gradient_field(
         For a bad rectangle or grid size, or if ``f``/``grad`` return the
         wrong shape or a non-finite value.
     """
-    _check_callable("f", f)
-    _check_callable("grad", grad)
-    xlim = _check_interval("xlim", xlim)
-    ylim = _check_interval("ylim", ylim)
-    arrows = _check_positive_int("arrows", arrows, 2)
-    levels = _check_positive_int("levels", levels, 2)
-    resolution = _check_positive_int("resolution", resolution, 10)
+    xlim, ylim, levels, resolution = _map_arguments(f, grad, xlim, ylim, levels, resolution)
+    arrows = integer(arrows, "arrows", minimum=2)
 
     X, Y, Z = _grid_values(f, xlim, ylim, resolution)
     if not np.all(np.isfinite(Z)):
@@ -162,7 +139,8 @@ def plot_gradient_field(
     cell = 0.9 * min(xlim[1] - xlim[0], ylim[1] - ylim[0]) / arrows
     scale = longest / cell if longest > 0 else 1.0
 
-    fig, ax = plt.subplots(figsize=figsize)
+    if ax is None:
+        ax = CellFigure(figsize=figsize).add_subplot()
     contours = ax.contour(X, Y, Z, levels=levels, cmap="viridis", linewidths=1.0)
     ax.clabel(contours, fontsize=7, fmt="%.3g")
     ax.quiver(AX, AY, U, V, angles="xy", scale_units="xy", scale=scale, color="crimson", width=0.005)
@@ -173,7 +151,7 @@ def plot_gradient_field(
     ax.set_ylabel("$y$")
     if title:
         ax.set_title(title)
-    return fig
+    return ax.figure
 
 
 def plot_step_size_errors(steps, panels, *, slopes=None, roundoff=None, figsize=(9.6, 4.2)):
@@ -211,11 +189,9 @@ def plot_step_size_errors(steps, panels, *, slopes=None, roundoff=None, figsize=
         length or negative entries, or ``slopes``/``roundoff`` name a curve or
         panel that does not exist.
     """
-    h = np.asarray(steps, dtype=np.float64)
-    if h.ndim != 1 or h.size < 2:
-        raise ValueError(f"steps must be a 1-D array of at least two step sizes, got shape {h.shape}")
-    if not np.all(np.isfinite(h) & (h > 0)):
-        raise ValueError("steps must be positive and finite")
+    h = finite_array(steps, "steps", ndim=1)
+    if h.size < 2 or np.any(h <= 0):
+        raise ValueError(f"steps must hold at least two positive step sizes, got {h}")
     if not isinstance(panels, dict) or not panels:
         raise ValueError("panels must be a non-empty dict: panel title -> {curve label: errors}")
     checked = {}
@@ -243,7 +219,8 @@ def plot_step_size_errors(steps, panels, *, slopes=None, roundoff=None, figsize=
         if title not in checked:
             raise ValueError(f"roundoff names {title!r}, which is not a panel")
 
-    fig, axes = plt.subplots(1, len(checked), figsize=figsize, sharey=True, squeeze=False)
+    fig = CellFigure(figsize=figsize)
+    axes = fig.subplots(1, len(checked), sharey=True, squeeze=False)
     markers = "osD^v<>"
     every = np.concatenate([e[np.isfinite(e)] for curves in checked.values() for e in curves.values()])
     for ax, (title, curves) in zip(axes[0], checked.items()):
@@ -330,19 +307,10 @@ def plot_linearisation(
         For a point of the wrong shape, a non-finite angle, a non-positive
         reach or a bad rectangle.
     """
-    _check_callable("f", f)
-    _check_callable("grad", grad)
-    p = _check_point(point)
-    angle = float(angle)
-    if not np.isfinite(angle):
-        raise ValueError(f"angle must be a finite number of degrees, got {angle}")
-    reach = float(reach)
-    if not (np.isfinite(reach) and reach > 0):
-        raise ValueError(f"reach must be a positive number, got {reach}")
-    xlim = _check_interval("xlim", xlim)
-    ylim = _check_interval("ylim", ylim)
-    levels = _check_positive_int("levels", levels, 2)
-    resolution = _check_positive_int("resolution", resolution, 10)
+    xlim, ylim, levels, resolution = _map_arguments(f, grad, xlim, ylim, levels, resolution)
+    p = finite_array(point, "point", shape=(2,))
+    angle = real(angle, "angle")
+    reach = real(reach, "reach", minimum=0, strict=True)
 
     u = np.array([np.cos(np.radians(angle)), np.sin(np.radians(angle))])
     f0 = _scalar(f, p)
@@ -353,7 +321,8 @@ def plot_linearisation(
     linear = f0 + slope * t
     X, Y, Z = _grid_values(f, xlim, ylim, resolution)
 
-    fig, (ax_map, ax_cut) = plt.subplots(1, 2, figsize=figsize, gridspec_kw={"width_ratios": [1, 1.15]})
+    fig = CellFigure(figsize=figsize)
+    ax_map, ax_cut = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.15]})
     ax_map.contour(X, Y, Z, levels=levels, cmap="viridis", linewidths=0.9)
     ends = p + np.outer([-reach, reach], u)
     ax_map.plot(ends[:, 0], ends[:, 1], color="0.35", linewidth=2.5, alpha=0.5, label=r"$p + t\,u$")
@@ -432,13 +401,8 @@ def plot_partial_slices(f, grad, point, *, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0), l
         For a point of the wrong shape or outside the rectangle, or a bad
         rectangle.
     """
-    _check_callable("f", f)
-    _check_callable("grad", grad)
-    p = _check_point(point)
-    xlim = _check_interval("xlim", xlim)
-    ylim = _check_interval("ylim", ylim)
-    levels = _check_positive_int("levels", levels, 2)
-    resolution = _check_positive_int("resolution", resolution, 10)
+    xlim, ylim, levels, resolution = _map_arguments(f, grad, xlim, ylim, levels, resolution)
+    p = finite_array(point, "point", shape=(2,))
     if not (xlim[0] <= p[0] <= xlim[1] and ylim[0] <= p[1] <= ylim[1]):
         raise ValueError(f"point {tuple(p)} lies outside the rectangle xlim={xlim}, ylim={ylim}")
 
@@ -450,7 +414,7 @@ def plot_partial_slices(f, grad, point, *, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0), l
     along_x = np.array([_scalar(f, np.array([x, p[1]])) for x in xs])
     along_y = np.array([_scalar(f, np.array([p[0], y])) for y in ys])
 
-    fig = plt.figure(figsize=figsize)
+    fig = CellFigure(figsize=figsize)
     layout = fig.add_gridspec(2, 2, width_ratios=[1.15, 1])
     ax_map = fig.add_subplot(layout[:, 0])  # the map spans both rows
     ax_x = fig.add_subplot(layout[0, 1])

@@ -1,18 +1,18 @@
-"""Counts and figures for chapter 4, *The chain rules*.
+"""The book's code for chapter 4, *The chain rules*: counts and figures.
 
 The chain rule turns a derivative of a composition into a product of local
 derivatives. This module draws that product (tangent lines of each stage, the
-shapes of a Jacobian product, the paths of a total derivative) and counts the
-scalar multiplications that forward and reverse accumulation spend on a chain
-of Jacobians.
+paths of a total derivative) and counts the scalar multiplications that
+forward and reverse accumulation spend on a chain of Jacobians; the shapes of
+a Jacobian product are drawn by :func:`bookcode.figures.plot_matmul_shapes`.
 """
 
 import math
-import numbers
 
-import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.patches import Rectangle
+
+from mathnotes._figures import CellFigure
+from mathnotes._validate import choice, function, integer, real
 
 _ORDERS = ("forward", "reverse")
 # font sizes (points) of plot_chain_tangents, readable when the figure is
@@ -20,27 +20,12 @@ _ORDERS = ("forward", "reverse")
 _TITLE_SIZE, _LABEL_SIZE, _TICK_SIZE, _LEGEND_SIZE = 13, 12, 11, 11
 
 
-def _check_callable(value, what):
-    if not callable(value):
-        raise TypeError(f"{what} must be a function of one number, got {type(value).__name__}")
-
-
-def _check_real(value, what):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{what} must be a real number, got {type(value).__name__}")
-    if not np.isfinite(value):
-        raise ValueError(f"{what} must be finite, got {value!r}")
-    return float(value)
-
-
-def _check_dims(dims, what="dims"):
-    dims = tuple(dims)
-    if len(dims) < 2:
-        raise ValueError(f"{what} needs at least two sizes (input and output), got {dims!r}")
-    for d in dims:
-        if isinstance(d, bool) or not isinstance(d, numbers.Integral) or d < 1:
-            raise ValueError(f"every size in {what} must be a positive integer, got {dims!r}")
-    return tuple(int(d) for d in dims)
+def _sizes(sizes, name):
+    """``sizes`` as a tuple of at least two positive ints."""
+    sizes = tuple(sizes)
+    if len(sizes) < 2:
+        raise ValueError(f"{name} needs at least two sizes (input and output), got {sizes!r}")
+    return tuple(integer(size, f"{name}[{i}]") for i, size in enumerate(sizes))
 
 
 def chain_multiplication_counts(dims):
@@ -69,7 +54,7 @@ def chain_multiplication_counts(dims):
     >>> chain_multiplication_counts((1000, 100, 100, 1))
     {'forward': 10100000, 'reverse': 110000}
     """
-    d = _check_dims(dims)
+    d = _sizes(dims, "dims")
     n, m = d[0], d[-1]
     forward = sum(d[l] * d[l - 1] * n for l in range(2, len(d)))
     reverse = sum(m * d[l] * d[l - 1] for l in range(1, len(d) - 1))
@@ -103,8 +88,7 @@ def chain_product(jacobians, order="reverse"):
         If the list is empty, a Jacobian is not 2-D, the shapes do not chain
         or ``order`` is unknown.
     """
-    if order not in _ORDERS:
-        raise ValueError(f"order must be 'forward' or 'reverse', got {order!r}")
+    choice(order, "order", _ORDERS)
     mats = [np.array(J, dtype=np.float64) for J in jacobians]
     if not mats:
         raise ValueError("give at least one Jacobian")
@@ -162,20 +146,16 @@ def plot_chain_tangents(stages, x0, *, width=1.0, ncols=3, figsize=None):
     for i, stage in enumerate(stages):
         if len(stage) != 3 or not isinstance(stage[0], str):
             raise ValueError(f"stage {i} must be (label, f, df), got {stage!r}")
-        _check_callable(stage[1], f"f of stage {i}")
-        _check_callable(stage[2], f"df of stage {i}")
-    x0 = _check_real(x0, "x0")
-    width = _check_real(width, "width")
-    if width <= 0:
-        raise ValueError(f"width must be positive, got {width}")
-
-    if isinstance(ncols, bool) or not isinstance(ncols, numbers.Integral) or ncols < 1:
-        raise ValueError(f"ncols must be a positive integer, got {ncols!r}")
+        function(stage[1], f"f of stage {i}", takes="one number")
+        function(stage[2], f"df of stage {i}", takes="one number")
+    x0 = real(x0, "x0")
+    width = real(width, "width", minimum=0, strict=True)
+    ncols = integer(ncols, "ncols")
 
     panels = len(stages) + 1
-    ncols = min(int(ncols), panels)
+    ncols = min(ncols, panels)
     nrows = -(-panels // ncols)
-    fig = plt.figure(figsize=figsize or (3.2 * ncols, 2.8 * nrows), layout="constrained")
+    fig = CellFigure(figsize=figsize or (3.2 * ncols, 2.8 * nrows), layout="constrained")
     # A short last row is spread over the full width, so no grid cell is left empty.
     last = panels - ncols * (nrows - 1)
     span = ncols * last // math.gcd(ncols, last)  # grid columns: a multiple of both
@@ -217,60 +197,6 @@ def plot_chain_tangents(stages, x0, *, width=1.0, ncols=3, figsize=None):
     return fig
 
 
-def plot_jacobian_shapes(m, k, n, *, figsize=(8.0, 3.0)):
-    """Draw the shapes of the vector chain rule ``(m x k) @ (k x n) = (m x n)``.
-
-    Parameters
-    ----------
-    m, k, n : int
-        Sizes of the output ``y = f(u)``, the intermediate ``u = g(x)`` and
-        the input ``x``.
-    figsize : tuple, optional
-        Figure size in inches.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        Three grids of cells, one cell per partial derivative: ``∂y/∂u``,
-        ``∂u/∂x`` and their product ``∂y/∂x``; the shared size ``k`` is
-        highlighted.
-    """
-    m, k, n = _check_dims((m, k, n), "(m, k, n)")
-    fig, ax = plt.subplots(figsize=figsize)
-    blocks = [("∂y/∂u", m, k, "C0"), ("∂u/∂x", k, n, "C1"), ("∂y/∂x", m, n, "C2")]
-    gap, x, top = 2.0, 0.0, max(m, k) + 0.5
-    for i, (name, rows, cols, color) in enumerate(blocks):
-        for r in range(rows):
-            for c in range(cols):
-                ax.add_patch(Rectangle((x + c, top - r - 1), 1, 1, facecolor=color, alpha=0.35,
-                                       edgecolor="k", linewidth=0.6))
-        ax.text(x + cols / 2, top + 0.3, name, ha="center", va="bottom", fontsize=11)
-        ax.text(x + cols / 2, top - rows - 0.35, f"{rows} × {cols}", ha="center", va="top",
-                fontsize=11)
-        x += cols
-        if i == 0:
-            ax.text(x + gap / 2, top - max(m, k) / 2, "@", ha="center", va="center", fontsize=16)
-            x += gap
-        elif i == 1:  # leave room for the "k rows" arrow right of this block
-            ax.text(x + 0.6 * (gap + 0.6), top - max(m, k) / 2, "=", ha="center", va="center",
-                    fontsize=16)
-            x += gap + 0.6
-    # the shared size k: the columns of the first factor and the rows of the second
-    ax.annotate("", xy=(0, top - m - 1.1), xytext=(k, top - m - 1.1),
-                arrowprops={"arrowstyle": "<->", "color": "C3"})
-    ax.text(k / 2, top - m - 1.3, "k columns", color="C3", ha="center", va="top", fontsize=9)
-    right = k + gap + n + 0.3
-    ax.annotate("", xy=(right, top), xytext=(right, top - k),
-                arrowprops={"arrowstyle": "<->", "color": "C3"})
-    ax.text(right + 0.15, top - k / 2, "k rows", color="C3", ha="left", va="center",
-            rotation=90, fontsize=9)
-    ax.set_xlim(-0.5, x + 0.5)
-    ax.set_ylim(top - max(m, k, n) - 2.2, top + 1.2)
-    ax.set_aspect("equal")
-    ax.axis("off")
-    return fig
-
-
 def plot_total_derivative(f, paths, x0, *, width=1.5, figsize=(9.0, 3.5)):
     """Draw a function of ``x`` whose derivative is a sum over paths.
 
@@ -296,23 +222,21 @@ def plot_total_derivative(f, paths, x0, *, width=1.5, figsize=(9.0, 3.5)):
         (solid) and the tangent of each path alone (dashed). Right: one bar
         per path and a bar for the total.
     """
-    _check_callable(f, "f")
+    function(f, "f", takes="one number")
     if not isinstance(paths, dict) or not paths:
         raise ValueError("paths must be a non-empty dict {label: contribution(x)}")
     for label, path in paths.items():
-        _check_callable(path, f"path {label!r}")
-    x0 = _check_real(x0, "x0")
-    width = _check_real(width, "width")
-    if width <= 0:
-        raise ValueError(f"width must be positive, got {width}")
+        function(path, f"path {label!r}", takes="one number")
+    x0 = real(x0, "x0")
+    width = real(width, "width", minimum=0, strict=True)
 
     parts = {label: float(path(x0)) for label, path in paths.items()}
     total = sum(parts.values())
     y0 = float(f(x0))
     t = np.linspace(x0 - width, x0 + width, 201)
 
-    fig, (left, right) = plt.subplots(1, 2, figsize=figsize, layout="constrained",
-                                      gridspec_kw={"width_ratios": [3, 2]})
+    fig = CellFigure(figsize=figsize, layout="constrained")
+    left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
     left.plot(t, f(t), color="k", label="f(x)")
     left.plot(t, y0 + total * (t - x0), color="C2", linewidth=2, label=f"all paths: {total:.3g}")
     for i, (label, part) in enumerate(parts.items()):
@@ -339,7 +263,7 @@ def plot_total_derivative(f, paths, x0, *, width=1.5, figsize=(9.0, 3.5)):
     return fig
 
 
-def plot_mode_costs(n_values, *, hidden=(64, 64), outputs=1, figsize=(6.5, 4.0)):
+def plot_mode_costs(n_values, *, hidden=(64, 64), outputs=1, ax=None, figsize=(6.5, 4.0)):
     """Plot the multiplications of forward and reverse accumulation against ``n``.
 
     The chain has sizes ``(n, *hidden, outputs)``; the counts come from
@@ -353,24 +277,24 @@ def plot_mode_costs(n_values, *, hidden=(64, 64), outputs=1, figsize=(6.5, 4.0))
         Sizes of the intermediate values.
     outputs : int, optional
         Size of the output; 1 for a scalar loss.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure is made if omitted.
     figsize : tuple, optional
-        Figure size in inches.
+        Figure size in inches, for a new figure.
 
     Returns
     -------
     matplotlib.figure.Figure
-        A log-log plot with one line per mode.
+        The figure of the axes: a log-log plot with one line per mode.
     """
-    n_values = list(n_values)
-    if len(n_values) < 2:
-        raise ValueError(f"n_values needs at least two sizes to draw a line, got {n_values!r}")
-    n_values = list(_check_dims(n_values, "n_values"))
+    n_values = list(_sizes(n_values, "n_values"))
     if any(b <= a for a, b in zip(n_values, n_values[1:])):
         raise ValueError(f"n_values must be increasing, got {n_values!r}")
-    hidden = _check_dims((*hidden, outputs), "hidden + (outputs,)")[:-1] if hidden else ()
-    _check_dims((1, outputs), "outputs")
+    hidden = tuple(integer(size, f"hidden[{i}]") for i, size in enumerate(hidden))
+    outputs = integer(outputs, "outputs")
     counts = [chain_multiplication_counts((n, *hidden, outputs)) for n in n_values]
-    fig, ax = plt.subplots(figsize=figsize)
+    if ax is None:
+        ax = CellFigure(figsize=figsize).add_subplot()
     for mode, style in (("forward", "o-"), ("reverse", "s-")):
         ax.loglog(n_values, [max(c[mode], 1) for c in counts], style, label=f"{mode} accumulation")
     ax.set_xlabel("number of inputs n (parameters)")
@@ -379,4 +303,4 @@ def plot_mode_costs(n_values, *, hidden=(64, 64), outputs=1, figsize=(6.5, 4.0))
     ax.set_title(f"Jacobian of a chain with sizes {sizes}", fontsize=10)
     ax.grid(True, which="major", alpha=0.4)
     ax.legend(loc="upper left")
-    return fig
+    return ax.figure

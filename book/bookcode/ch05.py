@@ -1,0 +1,89 @@
+"""The book's code for chapter 5, *Backpropagation*: the pictures that are not circuits.
+
+Circuits are drawn by :func:`mathnotes.draw`, loss curves by
+:func:`bookcode.figures.plot_loss_curves`. This module draws what a loss does
+to its input: the softmax cross-entropy gradient as bars, computed by
+:func:`mathnotes.nn.softmax_cross_entropy`. It returns a
+:class:`~mathnotes._figures.CellFigure`, shown when it is the value of a
+notebook cell.
+"""
+
+import numpy as np
+
+from mathnotes._figures import CellFigure
+from mathnotes._validate import finite_array
+from mathnotes.nn import softmax_cross_entropy
+
+
+def plot_softmax_gradient(scores, target, *, class_names=None, figsize=(9.0, 3.4)):
+    """Softmax probabilities, the target, and the cross-entropy gradient ``p - y``.
+
+    The left panel shows the probabilities ``p = softmax(scores)`` next to
+    the one-hot target ``y``; the right panel shows the gradient of the
+    cross-entropy ``-log p[target]`` with respect to the scores, which is
+    ``p - y``. A bar below zero is a score that gradient descent will raise;
+    a bar above zero, one it will lower.
+
+    Parameters
+    ----------
+    scores : array_like
+        Scores (logits), shape (K,), finite.
+    target : int
+        The index of the correct class, in ``0 .. K-1``.
+    class_names : sequence of str, optional
+        K names for the horizontal axis; class numbers by default.
+    figsize : tuple of float, optional
+        Figure size in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two axes. The left one holds two bar containers (``p`` and ``y``),
+        the right one a single bar container (``p - y``).
+
+    Raises
+    ------
+    ValueError
+        If the scores are not a finite 1-D array, the class index is out of
+        range, or the number of class names differs from K.
+    TypeError
+        If ``target`` is not an integer.
+    """
+    scores = finite_array(scores, "scores", ndim=1)
+    k = scores.size
+    _, gradient = softmax_cross_entropy(scores[None, :], [target], reduction="sum")
+    gradient = gradient[0]
+    y = np.zeros(k)
+    y[target] = 1.0
+    p = gradient + y
+    if class_names is None:
+        class_names = [str(j) for j in range(k)]
+    class_names = [str(name) for name in class_names]
+    if len(class_names) != k:
+        raise ValueError(f"got {len(class_names)} class names for {k} classes")
+
+    positions = np.arange(k)
+    fig = CellFigure(figsize=figsize, layout="constrained")
+    ax_p, ax_g = fig.subplots(1, 2)
+    width = 0.38
+    ax_p.bar(positions - width / 2, p, width, color="tab:blue", label="p = softmax(s)")
+    ax_p.bar(positions + width / 2, y, width, color="tab:gray", label="target y")
+    ax_p.set_ylim(0, 1.05)
+    ax_p.set_title("probabilities and target", fontsize=10)
+    ax_p.legend(fontsize=8, loc="upper left")
+
+    colours = ["tab:red" if g > 0 else "tab:green" for g in gradient]
+    ax_g.bar(positions, gradient, 0.6, color=colours)
+    ax_g.axhline(0.0, color="black", linewidth=0.8)
+    limit = max(1.0, float(np.max(np.abs(gradient)))) * 1.05
+    ax_g.set_ylim(-limit, limit)
+    ax_g.set_title("gradient of the loss: p - y", fontsize=10)
+    for position, g in zip(positions, gradient):
+        offset = 0.04 * limit if g >= 0 else -0.04 * limit
+        ax_g.text(position, g + offset, f"{g:+.2f}", ha="center",
+                  va="bottom" if g >= 0 else "top", fontsize=8)
+    for ax in (ax_p, ax_g):
+        ax.set_xticks(positions, class_names)
+        ax.set_xlabel("class")
+        ax.grid(axis="y", alpha=0.3)
+    return fig
