@@ -1,0 +1,1 @@
+"""The book's own code: chapter pictures, data and reference loops (not installed)."""
