@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from mathnotes import nn
 from mathnotes._gradcheck import CheckResult, check_arguments, check_gradient, check_jacobian, check_vjp
 from mathnotes._numdiff import numerical_gradient, numerical_jacobian, numerical_vjp
-from mathnotes._value import Value, maximum
+from mathnotes.tracer import Value, maximum
 
 if TYPE_CHECKING:  # loaded on first use by __getattr__ below
     from mathnotes._draw import draw

@@ -26,7 +26,7 @@ from matplotlib.path import Path
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Patch
 
 from mathnotes._figures import CellFigure
-from mathnotes._value import Value
+from mathnotes.tracer import Value
 
 FORWARD_COLOUR = "#1f5fa8"  # blue: values of the forward pass
 GRADIENT_COLOUR = "#c2370f"  # vermilion: gradients of the backward pass
@@ -426,26 +426,13 @@ def _fewest_crossings(columns, budget=300_000):
 
 
 def _wire_contributions(out):
-    """Gradient each wire into an operation carries back, for scalar inputs.
-
-    Re-runs each operation's backward alone, with its inputs' gradients set
-    aside, and puts everything back afterwards.
-    """
+    """Gradient each wire into an operation carries back, for scalar inputs (summed per input)."""
     contributions = {}
     for v in out.topological_order():
-        inputs = list(dict.fromkeys(v.inputs))
-        if not inputs or not all(p.data.ndim == 0 for p in inputs):
+        if not v.inputs or not all(p.data.ndim == 0 for p in v.inputs):
             continue
-        saved = [p.grad for p in inputs]
-        try:
-            for p in inputs:
-                p.grad = np.zeros_like(p.data)
-            v._backward()
-            for p in inputs:
-                contributions[(p, v)] = float(p.grad)
-        finally:
-            for p, g in zip(inputs, saved):
-                p.grad = g
+        for p, g in zip(v.inputs, v.input_gradients()):
+            contributions[(p, v)] = contributions.get((p, v), 0.0) + float(g)
     return contributions
 
 

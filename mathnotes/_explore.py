@@ -2,7 +2,7 @@
 
 from mathnotes._draw import draw
 from mathnotes.interactive import interactive_figure
-from mathnotes._value import Value
+from mathnotes.tracer import Value
 
 
 def explore(build, *, alt, caption=None, show_grad=True, fmt="{:.3g}", title=None, **sliders):

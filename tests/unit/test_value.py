@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import mathnotes as mn
-import mathnotes._value as value_module
+import mathnotes.tracer._value as value_module
 from mathnotes import Value
 
 RNG_SEED = 0
@@ -94,6 +94,13 @@ def test_every_operation_is_covered():
     expected = {"+", "-", "*", "/", "neg", "@", "exp", "log", "σ", "tanh", "relu", "sum", "mean",
                 "T", "max", "softmax-CE", "**2", "**3", "**0.5", "**-1"}
     assert expected <= seen
+    # the array operations have their cases in test_tracer_arrays.py
+    import test_tracer_arrays
+
+    for build, x in test_tracer_arrays.CASES.values():
+        seen.update(node.op for node in build(Value(x)).topological_order() if node.op)
+    every_op = {"sqrt", "softmax", "reshape", "transpose", "[]", "take", "pad"} | expected
+    assert every_op == seen
 
 
 @pytest.mark.parametrize(
@@ -314,3 +321,24 @@ def test_import_mathnotes_stays_light():
 
 def test_docstring_examples():
     assert doctest.testmod(value_module).failed == 0
+
+
+def test_input_gradients_report_each_wire_and_change_nothing():
+    x, w = Value(np.array([1.0, -2.0])), Value(np.array([3.0, 0.5]))
+    y = x * w + x
+    out = (y * y).sum()
+    out.backward()
+    grads = {id(v): v.grad.copy() for v in out.topological_order()}
+    square = out.inputs[0]
+    first, second = square.input_gradients()  # y used twice: one contribution per wire
+    np.testing.assert_allclose(first, y.data * square.grad)
+    np.testing.assert_allclose(first + second, y.grad)
+    product = y.inputs[0]
+    to_x, to_w = product.input_gradients()  # multiply swaps
+    np.testing.assert_allclose(to_x, w.data * product.grad)
+    np.testing.assert_allclose(to_w, x.data * product.grad)
+    np.testing.assert_allclose(to_x + y.input_gradients()[1], x.grad)  # x's two wires add up
+    assert x.input_gradients() == ()
+    for v in out.topological_order():
+        v.input_gradients()
+        np.testing.assert_array_equal(v.grad, grads[id(v)])

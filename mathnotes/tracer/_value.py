@@ -1,0 +1,236 @@
+"""The :class:`Value` itself: its data, its inputs, the backward pass; and :func:`maximum`."""
+
+import numpy as np
+
+from mathnotes.tracer._arithmetic import ArithmeticOps
+from mathnotes.tracer._common import as_array, broadcast, unbroadcast
+from mathnotes.tracer._elementwise import ElementwiseOps
+from mathnotes.tracer._reductions import ReductionOps
+from mathnotes.tracer._shapes import ShapeOps
+
+
+def _no_inputs(g):
+    return ()
+
+
+class Value(ArithmeticOps, ElementwiseOps, ReductionOps, ShapeOps):
+    """A number or array that records the operations applied to it.
+
+    Parameters
+    ----------
+    data : float or array_like
+        The value. It is copied and stored as float64 (a scalar becomes a
+        0-d array), so ``float(v.data)`` prints a scalar.
+    label : str, optional
+        A name shown in drawings (:func:`mathnotes.draw`) and in the repr.
+
+    Attributes
+    ----------
+    data : numpy.ndarray
+        The forward value, float64.
+    grad : numpy.ndarray
+        The gradient of the output that :meth:`backward` was called on, with
+        respect to this value; same shape as ``data``, zero until then.
+    label : str or None
+        The name given at creation or set later.
+    op : str
+        The operation that produced this value (``""`` for an input).
+    inputs : tuple of Value
+        The values this one was computed from (empty for an input).
+
+    Notes
+    -----
+    Supported: ``+ - * /`` and ``**`` with a number exponent, unary ``-``,
+    ``@`` (1-D and 2-D), each also with a plain number or array on either
+    side, NumPy broadcasting; the element-wise methods :meth:`exp`,
+    :meth:`log`, :meth:`sqrt`, :meth:`sigmoid`, :meth:`tanh`, :meth:`relu`;
+    the reductions :meth:`sum`, :meth:`mean`, :meth:`max` over any axes and
+    :meth:`softmax` along one; the shape changes :meth:`reshape`,
+    :meth:`transpose`, :attr:`T`, :meth:`pad`; indexing ``v[idx]`` and
+    :meth:`take`; the function :func:`mathnotes.maximum`; and the loss
+    :meth:`softmax_cross_entropy`. The design follows the circuit view of
+    backpropagation :cite:p:`cs231n2016backprop`.
+
+    Examples
+    --------
+    >>> import mathnotes as mn
+    >>> x, y, z = mn.Value(-2.0, label="x"), mn.Value(5.0, label="y"), mn.Value(-4.0, label="z")
+    >>> f = (x + y) * z
+    >>> f.backward()
+    >>> float(f.data), float(x.grad), float(y.grad), float(z.grad)
+    (-12.0, -4.0, -4.0, 3.0)
+    """
+
+    __array_ufunc__ = None  # ``array + value`` calls Value.__radd__, not NumPy
+
+    def __init__(self, data, label=None):
+        self.data = as_array(data, "Value(data)")
+        self.grad = np.zeros(self.data.shape)  # np.zeros: pages are zeroed lazily
+        self.label = label
+        self.inputs = ()
+        self.op = ""
+        self._vjp = _no_inputs
+
+    @classmethod
+    def _result(cls, data, inputs, op, vjp):
+        """The output of an operation: ``vjp(g)`` gives each input's gradient from the output's ``g``."""
+        out = cls.__new__(cls)
+        out.data = np.asarray(data, dtype=np.float64)  # a fresh array already: no copy, no check
+        out.grad = np.zeros(out.data.shape)
+        out.label = None
+        out.inputs = inputs
+        out.op = op
+        out._vjp = vjp
+        return out
+
+    @staticmethod
+    def _lift(x):
+        """A Value, wrapping a plain number or array as a constant input."""
+        return x if isinstance(x, Value) else Value(x)
+
+    @property
+    def shape(self):
+        """The shape of ``data``."""
+        return self.data.shape
+
+    def __repr__(self):
+        name = f", label={self.label!r}" if self.label is not None else ""
+        if self.data.ndim == 0:
+            return f"Value(data={float(self.data):.6g}, grad={float(self.grad):.6g}{name})"
+        return f"Value(shape={self.data.shape}{name})"
+
+    # ---------------------------------------------------------------- backward
+    def input_gradients(self):
+        """What each input receives from this value's current ``.grad``, one array per wire.
+
+        The gradient that flows back along each input wire of the operation
+        that made this value: the operation's vector-Jacobian product applied
+        to ``self.grad``. An input used twice (``x * x``) appears twice, with
+        one contribution per use. Nothing is changed: no ``.grad`` is touched.
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            In the order of :attr:`inputs`, each shaped like its input; empty
+            for an input value.
+
+        Examples
+        --------
+        >>> import mathnotes as mn
+        >>> x = mn.Value(3.0)
+        >>> y = x * x
+        >>> y.backward()
+        >>> [float(g) for g in y.input_gradients()], float(x.grad)
+        ([3.0, 3.0], 6.0)
+        """
+        return tuple(np.array(g, dtype=np.float64) for g in self._vjp(self.grad))
+
+    def topological_order(self):
+        """Every value this one depends on, inputs first, itself last.
+
+        An iterative depth-first search (no recursion), so a chain of any
+        length works. The order is deterministic: inputs are visited in the
+        order the operations received them.
+
+        Returns
+        -------
+        list of Value
+        """
+        order, visited = [], set()
+        stack = [(self, False)]
+        while stack:
+            node, inputs_done = stack.pop()
+            if inputs_done:  # all its inputs are already in ``order``
+                order.append(node)
+                continue
+            if node in visited:
+                continue
+            visited.add(node)
+            stack.append((node, True))
+            for parent in reversed(node.inputs):
+                if parent not in visited:
+                    stack.append((parent, False))
+        return order
+
+    def backward(self, upstream=None):
+        """Backpropagate from this value to every value it was computed from.
+
+        Parameters
+        ----------
+        upstream : array_like, optional
+            The gradient of the final scalar with respect to this value, of
+            the same shape. Needed when this value is an array; a scalar
+            value is seeded with 1.
+
+        Notes
+        -----
+        Gradients of the inputs (values made directly by ``Value(...)``)
+        are added to what they already hold, so two calls add up; reset
+        them with :meth:`zero_grad`. Gradients of the intermediate values
+        are recomputed from zero on each call.
+        """
+        if upstream is None:
+            if self.data.size != 1:
+                raise ValueError(
+                    f"backward: this value has shape {self.shape}, not a scalar; pass the "
+                    f"upstream gradient, e.g. out.backward(np.ones({self.shape}))"
+                )
+            upstream = np.ones_like(self.data)
+        else:
+            upstream = as_array(upstream, "backward(upstream)")
+            if upstream.shape != self.shape:
+                raise ValueError(
+                    f"backward: upstream has shape {upstream.shape} but this value has shape "
+                    f"{self.shape}; they must be equal"
+                )
+        order = self.topological_order()
+        for node in order:
+            if node.inputs:
+                node.grad = np.zeros(node.data.shape)
+        self.grad += upstream
+        for node in reversed(order):
+            if node.inputs:
+                for parent, grad in zip(node.inputs, node._vjp(node.grad)):
+                    parent.grad += grad  # a value used several times adds up its gradients
+
+    def zero_grad(self):
+        """Set ``.grad`` to zero for this value and every value it depends on."""
+        for node in self.topological_order():
+            node.grad = np.zeros(node.data.shape)
+
+
+def maximum(a, b):
+    """Element-wise maximum of two values (or a value and a number or array).
+
+    Parameters
+    ----------
+    a, b : Value or array_like
+        Broadcast against each other as in NumPy.
+
+    Returns
+    -------
+    Value
+
+    Notes
+    -----
+    The max gate routes the upstream gradient to the larger input
+    :cite:p:`cs231n2016backprop`. Where the two are equal the gradient is
+    split in halves, which is what central differences measure there.
+
+    Examples
+    --------
+    >>> import mathnotes as mn
+    >>> x, y = mn.Value(3.0), mn.Value(-1.0)
+    >>> m = mn.maximum(x, y)
+    >>> m.backward()
+    >>> float(x.grad), float(y.grad)
+    (1.0, 0.0)
+    """
+    a, b = Value._lift(a), Value._lift(b)
+    data = broadcast(np.maximum, a, b, "maximum")
+    share_a = (a.data > b.data) + 0.5 * (a.data == b.data)
+
+    def vjp(g):  # the larger input takes the whole gradient (half each on a tie)
+        return unbroadcast(share_a * g, a.shape), unbroadcast((1.0 - share_a) * g, b.shape)
+
+    return Value._result(data, (a, b), "max", vjp)
