@@ -340,3 +340,49 @@ def plot_attention_gradient(P, dK, dV, query, ax=None):
     ax_p.set_xticks(positions)
     ax_p.set_yticks(positions)
     return fig
+
+
+# ------------------------------------------------------------------- the same layers, traced
+# Each takes and returns mathnotes.Value objects; the tracer derives the backward pass.
+
+
+def normalize_traced(x, gamma, beta, axis, eps=1e-5):
+    """:func:`normalize_forward` from tracer operations, one stage per line, each labelled."""
+    mu = x.mean(axis=axis, keepdims=True)
+    xc = x - mu
+    var = (xc**2).mean(axis=axis, keepdims=True)
+    std = (var + eps).sqrt()
+    xhat = xc / std
+    y = gamma * xhat + beta
+    for value, label in ((mu, "mu"), (xc, "xc"), (var, "var"), (std, "std"), (xhat, "xhat"),
+                         (y, "y")):
+        value.label = label
+    return y
+
+
+def conv2d_traced(x, w, b, stride=1, pad=0):
+    """:func:`conv2d_forward` from tracer operations: pad, gather the patches, one product.
+
+    The gather's indices are :func:`im2col` of the padded image's pixel numbers, so the
+    tracer's scatter-add backward of the gather is exactly :func:`col2im`.
+    """
+    N, C, H, W = x.shape
+    F, _, kh, kw = w.shape
+    Ho, Wo = conv_output_size(H, kh, stride, pad), conv_output_size(W, kw, stride, pad)
+    xp = x.pad(((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    pixel_numbers = np.arange(xp.data.size, dtype=float).reshape(xp.shape)
+    where = im2col(pixel_numbers, kh, kw, stride).astype(int)     # (N Ho Wo, C kh kw)
+    cols = xp.reshape(-1)[where]
+    Y = cols @ w.reshape(F, -1).T + b
+    return Y.reshape(N, Ho, Wo, F).transpose(0, 3, 1, 2)
+
+
+def attention_traced(Q, K, V, causal=False):
+    """:func:`attention_forward` from tracer operations; the mask multiplies the exponentials."""
+    d = Q.shape[-1]
+    S = Q @ K.T / np.sqrt(d)
+    e = (S - S.max(axis=-1, keepdims=True)).exp()
+    if causal:
+        e = e * causal_mask(len(S.data))
+    P = e / e.sum(axis=-1, keepdims=True)
+    return P @ V
