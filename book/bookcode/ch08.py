@@ -39,7 +39,11 @@ def unbroadcast(grad, shape):
     (4, 1)
     """
     shape = tuple(shape)
-    if np.broadcast_shapes(shape, grad.shape) != grad.shape:
+    try:
+        fits = np.broadcast_shapes(shape, grad.shape) == grad.shape
+    except ValueError:
+        fits = False
+    if not fits:
         raise ValueError(f"shape {shape} does not broadcast to the gradient's {grad.shape}")
     added = grad.ndim - len(shape)
     stretched = tuple(added + i for i, n in enumerate(shape) if n == 1 and grad.shape[added + i] != 1)
