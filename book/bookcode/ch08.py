@@ -44,9 +44,11 @@ def unbroadcast(grad, shape):
     except ValueError:
         fits = False
     if not fits:
-        raise ValueError(f"shape {shape} does not broadcast to the gradient's {grad.shape}")
-    added = grad.ndim - len(shape)
-    stretched = tuple(added + i for i, n in enumerate(shape) if n == 1 and grad.shape[added + i] != 1)
+        raise ValueError(f"shape {shape} does not broadcast to the "
+                         f"gradient's {grad.shape}")
+    added = grad.ndim - len(shape)  # axes put in front
+    stretched = tuple(added + i for i, n in enumerate(shape)
+                      if n == 1 and grad.shape[added + i] != 1)
     summed = grad.sum(axis=tuple(range(added)) + stretched, keepdims=True)
     return summed.reshape(shape)
 
@@ -101,6 +103,12 @@ def conv_output_size(size, kernel, stride, pad):
     return (size + 2 * pad - kernel) // stride + 1
 
 
+def output_hw(x_shape, kh, kw, stride, pad):
+    """Output height and width of a convolution of images of shape ``x_shape``."""
+    H, W = x_shape[2:]
+    return conv_output_size(H, kh, stride, pad), conv_output_size(W, kw, stride, pad)
+
+
 def _pad(x, pad):
     return np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
 
@@ -111,16 +119,17 @@ def conv2d_naive(x, w, b, stride=1, pad=0):
     ``x`` is ``(N, C, H, W)``, ``w`` is ``(F, C, kh, kw)``, ``b`` is ``(F,)``; the output is
     ``(N, F, Ho, Wo)``.
     """
-    N, C, H, W = x.shape
+    N = len(x)
     F, _, kh, kw = w.shape
-    Ho, Wo = conv_output_size(H, kh, stride, pad), conv_output_size(W, kw, stride, pad)
+    Ho, Wo = output_hw(x.shape, kh, kw, stride, pad)
     xp = _pad(x, pad)
     out = np.zeros((N, F, Ho, Wo))
     for n in range(N):
         for f in range(F):
             for i in range(Ho):
                 for j in range(Wo):
-                    patch = xp[n, :, i * stride:i * stride + kh, j * stride:j * stride + kw]
+                    top, left = i * stride, j * stride
+                    patch = xp[n, :, top:top + kh, left:left + kw]
                     out[n, f, i, j] = np.sum(patch * w[f]) + b[f]
     return out
 
@@ -149,11 +158,14 @@ def im2col(x, kh, kw, stride=1, pad=0):
     Returns an array of shape ``(N * Ho * Wo, C * kh * kw)``: row ``(n, i, j)`` holds the patch
     under output position ``(i, j)`` of image ``n``, channel-major.
     """
-    N, C, H, W = x.shape
-    Ho, Wo = conv_output_size(H, kh, stride, pad), conv_output_size(W, kw, stride, pad)
-    windows = np.lib.stride_tricks.sliding_window_view(_pad(x, pad), (kh, kw), axis=(2, 3))
-    windows = windows[:, :, ::stride, ::stride][:, :, :Ho, :Wo]  # (N, C, Ho, Wo, kh, kw)
-    return windows.transpose(0, 2, 3, 1, 4, 5).reshape(N * Ho * Wo, C * kh * kw)
+    N, C = x.shape[:2]
+    Ho, Wo = output_hw(x.shape, kh, kw, stride, pad)
+    windows = np.lib.stride_tricks.sliding_window_view(
+        _pad(x, pad), (kh, kw), axis=(2, 3))         # every window, stride 1
+    windows = windows[:, :, ::stride, ::stride][:, :, :Ho, :Wo]
+    # (N, C, Ho, Wo, kh, kw) -> one row per (n, i, j), channel-major
+    rows = windows.transpose(0, 2, 3, 1, 4, 5)
+    return rows.reshape(N * Ho * Wo, C * kh * kw)
 
 
 def col2im(cols, x_shape, kh, kw, stride=1, pad=0):
@@ -162,22 +174,24 @@ def col2im(cols, x_shape, kh, kw, stride=1, pad=0):
     The adjoint of :func:`im2col`: ``sum(col2im(G) * x) == sum(G * im2col(x))``.
     """
     N, C, H, W = x_shape
-    Ho, Wo = conv_output_size(H, kh, stride, pad), conv_output_size(W, kw, stride, pad)
+    Ho, Wo = output_hw(x_shape, kh, kw, stride, pad)
     patches = cols.reshape(N, Ho, Wo, C, kh, kw).transpose(0, 3, 1, 2, 4, 5)
     xp = np.zeros((N, C, H + 2 * pad, W + 2 * pad))
-    for a in range(kh):  # one kernel offset at a time: within it, no two patches collide
+    for a in range(kh):  # one kernel offset at a time: no two patches collide
         for c in range(kw):
-            xp[:, :, a:a + stride * Ho:stride, c:c + stride * Wo:stride] += patches[..., a, c]
+            rows = slice(a, a + stride * Ho, stride)
+            columns = slice(c, c + stride * Wo, stride)
+            xp[:, :, rows, columns] += patches[..., a, c]
     return xp[:, :, pad:pad + H, pad:pad + W]
 
 
 def conv2d_forward(x, w, b, stride=1, pad=0):
     """The convolution as one matrix product of unfolded patches with the flattened filters."""
-    N, C, H, W = x.shape
+    N = len(x)
     F, _, kh, kw = w.shape
-    Ho, Wo = conv_output_size(H, kh, stride, pad), conv_output_size(W, kw, stride, pad)
-    cols = im2col(x, kh, kw, stride, pad)            # (N Ho Wo, C kh kw)
-    Y = cols @ w.reshape(F, -1).T + b                # (N Ho Wo, F): Y = X W + b
+    Ho, Wo = output_hw(x.shape, kh, kw, stride, pad)
+    cols = im2col(x, kh, kw, stride, pad)      # (N Ho Wo, C kh kw)
+    Y = cols @ w.reshape(F, -1).T + b          # (N Ho Wo, F): Y = X W + b
     out = Y.reshape(N, Ho, Wo, F).transpose(0, 3, 1, 2)
     return out, (cols, x.shape, w, stride, pad)
 
@@ -186,10 +200,10 @@ def conv2d_backward(dout, cache):
     """The backward pass of :func:`conv2d_forward`: chapter 6's rules, then col2im."""
     cols, x_shape, w, stride, pad = cache
     F, C, kh, kw = w.shape
-    dY = dout.transpose(0, 2, 3, 1).reshape(-1, F)   # shaped like Y
-    dw = (cols.T @ dY).T.reshape(w.shape)            # dW = Xᵀ dY, stored as (F, C kh kw)
+    dY = dout.transpose(0, 2, 3, 1).reshape(-1, F)  # shaped like Y
+    dw = (cols.T @ dY).T.reshape(w.shape)           # dW = Xᵀ dY, transposed
     db = dY.sum(axis=0)
-    dcols = dY @ w.reshape(F, -1)                    # dX = dY Wᵀ
+    dcols = dY @ w.reshape(F, -1)                   # dX = dY Wᵀ
     return col2im(dcols, x_shape, kh, kw, stride, pad), dw, db
 
 
@@ -207,11 +221,14 @@ def conv_input_gradient_transposed(dout, w, x_shape, stride=1, pad=0):
     """The input gradient as a transposed convolution: dilate ``dout``, pad it, and convolve
     with the kernel flipped in both spatial axes and its two channel axes swapped."""
     F, C, kh, kw = w.shape
-    H, W = x_shape[2:]
     spread = dilate(dout, stride)
     full = kh - 1 - pad
-    extra_h, extra_w = H - (spread.shape[2] + kh - 1 - 2 * pad), W - (spread.shape[3] + kw - 1 - 2 * pad)
-    padded = np.pad(spread, ((0, 0), (0, 0), (full, full + extra_h), (full, full + extra_w)))
+    # rows and columns the forward pass never reached (stride does not
+    # divide the size) get zeros at the bottom and right
+    extra = [size - (n + kh - 1 - 2 * pad)
+             for size, n in zip(x_shape[2:], spread.shape[2:])]
+    padded = np.pad(spread, ((0, 0), (0, 0), (full, full + extra[0]),
+                             (full, full + extra[1])))
     flipped = w[:, :, ::-1, ::-1].transpose(1, 0, 2, 3)   # (C, F, kh, kw)
     return conv2d_forward(padded, flipped, np.zeros(C))[0]
 
@@ -246,7 +263,8 @@ def attention_backward(dO, cache):
     d = Q.shape[-1]
     dV = P.T @ dO
     dP = dO @ V.T
-    dS = P * (dP - (dP * P).sum(axis=-1, keepdims=True))   # each row: (diag(p) - p pᵀ) dp
+    # each row of dS is (diag(p) - p pᵀ) dp for its rows p, dp of P, dP
+    dS = P * (dP - (dP * P).sum(axis=-1, keepdims=True))
     dQ = dS @ K / np.sqrt(d)
     dK = dS.T @ Q / np.sqrt(d)
     return dQ, dK, dV
@@ -358,8 +376,8 @@ def normalize_traced(x, gamma, beta, axis, eps=1e-5):
     std = (var + eps).sqrt()
     xhat = xc / std
     y = gamma * xhat + beta
-    for value, label in ((mu, "mu"), (xc, "xc"), (var, "var"), (std, "std"), (xhat, "xhat"),
-                         (y, "y")):
+    names = {"mu": mu, "xc": xc, "var": var, "std": std, "xhat": xhat, "y": y}
+    for label, value in names.items():
         value.label = label
     return y
 
@@ -370,13 +388,13 @@ def conv2d_traced(x, w, b, stride=1, pad=0):
     The gather's indices are :func:`im2col` of the padded image's pixel numbers, so the
     tracer's scatter-add backward of the gather is exactly :func:`col2im`.
     """
-    N, C, H, W = x.shape
+    N = x.shape[0]
     F, _, kh, kw = w.shape
-    Ho, Wo = conv_output_size(H, kh, stride, pad), conv_output_size(W, kw, stride, pad)
+    Ho, Wo = output_hw(x.shape, kh, kw, stride, pad)
     xp = x.pad(((0, 0), (0, 0), (pad, pad), (pad, pad)))
     pixel_numbers = np.arange(xp.data.size, dtype=float).reshape(xp.shape)
-    where = im2col(pixel_numbers, kh, kw, stride).astype(int)     # (N Ho Wo, C kh kw)
-    cols = xp.reshape(-1)[where]
+    where = im2col(pixel_numbers, kh, kw, stride).astype(int)
+    cols = xp.reshape(-1)[where]               # (N Ho Wo, C kh kw)
     Y = cols @ w.reshape(F, -1).T + b
     return Y.reshape(N, Ho, Wo, F).transpose(0, 3, 1, 2)
 
