@@ -15,6 +15,9 @@ NOTEBOOKS := $(sort $(wildcard book/*.ipynb))
 
 # the strict build: a warning, a broken reference or a missing figure fails it
 BUILD  := $(BIN)/jupyter-book build . -W -n --keep-going
+# the notebooks' regression test: a fresh run of every notebook against its stored outputs
+NBVAL  := $(BIN)/python -m pytest -n $(JOBS) --dist loadfile book --nbval --nbval-current-env \
+	--nbval-sanitize-with tests/nbval_sanitize.cfg
 
 .PHONY: book test browser-setup lab notebooks bench clean
 
@@ -23,8 +26,10 @@ book: $(STAMP)
 	@echo "The book is ready: open file://$(CURDIR)/_build/html/index.html"
 
 test: $(STAMP) browser-setup
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile tests/unit book --nbval --nbval-current-env \
-		--nbval-sanitize-with tests/nbval_sanitize.cfg
+	$(NBVAL) tests/unit mathnotes --doctest-modules
+	# the same notebooks on two other computers, imitated here (tools/simulated_cpu.py)
+	$(BIN)/python tools/simulated_cpu.py avx2-laptop -- $(NBVAL)
+	$(BIN)/python tools/simulated_cpu.py older-cpu -- $(NBVAL)
 	$(BUILD)
 	$(BIN)/python -m pytest tests/browser
 
