@@ -25,8 +25,8 @@ from mathnotes._numdiff import numerical_gradient, numerical_jacobian, numerical
 from mathnotes.tracer import Value, maximum
 
 if TYPE_CHECKING:  # loaded on first use by __getattr__ below
-    from mathnotes._draw import draw
-    from mathnotes._explore import explore
+    from mathnotes.circuit._render import draw
+    from mathnotes.circuit._explore import explore
     from mathnotes.interactive import interactive_figure
 
 __version__ = "0.2.0"
@@ -50,8 +50,8 @@ __all__ = [
 
 # the display functions and the module that defines each (they need Matplotlib or ipywidgets)
 _DISPLAY = {
-    "draw": "mathnotes._draw",
-    "explore": "mathnotes._explore",
+    "draw": "mathnotes.circuit._render",
+    "explore": "mathnotes.circuit._explore",
     "interactive_figure": "mathnotes.interactive",
 }
 

@@ -85,23 +85,31 @@ class ArithmeticOps:
     def __matmul__(self, other):
         other = self._lift(other)
         a, b = self.data, other.data
-        if a.ndim not in (1, 2) or b.ndim not in (1, 2):
+        if a.ndim == 0 or b.ndim == 0:
             raise ValueError(
-                f"matmul (@): both sides must be 1-D or 2-D, got shapes {a.shape} and {b.shape}"
+                f"matmul (@): both sides need at least one axis, got shapes {a.shape} and "
+                f"{b.shape}; multiply by a scalar with *"
             )
-        inner_a, inner_b = a.shape[-1], b.shape[0]
-        if inner_a != inner_b:
+        inner_b = b.shape[0] if b.ndim == 1 else b.shape[-2]
+        if a.shape[-1] != inner_b:
             raise ValueError(
                 f"matmul (@): shapes {a.shape} and {b.shape} do not fit: the last axis of the "
-                f"left ({inner_a}) must equal the first axis of the right ({inner_b})"
+                f"left ({a.shape[-1]}) must equal the {'first' if b.ndim == 1 else 'second-to-last'} "
+                f"axis of the right ({inner_b})"
             )
+        data = broadcast(np.matmul, self, other, "matmul (@), over the leading (batch) axes,")
+        # a 1-D side is a row (left) or a column (right) whose extra axis the result drops
+        a2 = a if a.ndim > 1 else a[None, :]
+        b2 = b if b.ndim > 1 else b[:, None]
 
-        def vjp(g):  # D = A B  ->  dA = dD B^T,  dB = A^T dD
-            g2 = g.reshape(a.shape[0] if a.ndim == 2 else 1, b.shape[1] if b.ndim == 2 else 1)
-            a2, b2 = a.reshape(-1, inner_a), b.reshape(inner_b, -1)
-            return (g2 @ b2.T).reshape(a.shape), (a2.T @ g2).reshape(b.shape)
+        def vjp(g):  # D = A B  ->  dA = dD B^T,  dB = A^T dD  (summed over broadcast batches)
+            g2 = g if b.ndim > 1 else np.expand_dims(g, -1)
+            g2 = g2 if a.ndim > 1 else np.expand_dims(g2, -2)
+            da = unbroadcast(g2 @ np.swapaxes(b2, -1, -2), a2.shape)
+            db = unbroadcast(np.swapaxes(a2, -1, -2) @ g2, b2.shape)
+            return da.reshape(a.shape), db.reshape(b.shape)
 
-        return self._result(a @ b, (self, other), "@", vjp)
+        return self._result(data, (self, other), "@", vjp)
 
     # reversed forms: ``2 * x`` and ``array @ x`` come here
     def __radd__(self, other):

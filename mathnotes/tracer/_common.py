@@ -1,5 +1,6 @@
 """What the tracer's operations share: the input conversion, broadcasting and its backward."""
 
+import math
 import numbers
 
 import numpy as np
@@ -7,6 +8,10 @@ import numpy as np
 
 def as_array(data, what):
     """``data`` as a fresh float64 array, or a clear error naming ``what``."""
+    if type(data) is float:  # the common constant, checked cheaply
+        if not math.isfinite(data):
+            raise ValueError(f"{what}: contains NaN or infinity; give finite numbers")
+        return np.array(data, dtype=np.float64)
     if hasattr(data, "topological_order"):  # a Value
         raise TypeError(f"{what}: got a Value; pass its .data, or use the Value itself in an operation")
     array = np.asarray(data)
@@ -17,7 +22,7 @@ def as_array(data, what):
     if np.iscomplexobj(array):
         raise TypeError(f"{what}: complex numbers are not supported, got dtype {array.dtype}")
     array = np.array(array, dtype=np.float64)  # a copy: the caller's array is never changed
-    if not np.all(np.isfinite(array)):
+    if not np.isfinite(array).all():
         raise ValueError(f"{what}: contains NaN or infinity; give finite numbers")
     return array
 

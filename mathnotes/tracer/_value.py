@@ -41,7 +41,7 @@ class Value(ArithmeticOps, ElementwiseOps, ReductionOps, ShapeOps):
     Notes
     -----
     Supported: ``+ - * /`` and ``**`` with a number exponent, unary ``-``,
-    ``@`` (1-D and 2-D), each also with a plain number or array on either
+    ``@`` (as ``np.matmul``: 1-D, 2-D or batches of matrices), each also with a plain number or array on either
     side, NumPy broadcasting; the element-wise methods :meth:`exp`,
     :meth:`log`, :meth:`sqrt`, :meth:`sigmoid`, :meth:`tanh`, :meth:`relu`;
     the reductions :meth:`sum`, :meth:`mean`, :meth:`max` over any axes and
@@ -111,7 +111,7 @@ class Value(ArithmeticOps, ElementwiseOps, ReductionOps, ShapeOps):
         Returns
         -------
         tuple of numpy.ndarray
-            In the order of :attr:`inputs`, each shaped like its input; empty
+            In the order of ``inputs``, each shaped like its input; empty
             for an input value.
 
         Examples

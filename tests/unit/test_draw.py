@@ -1,4 +1,5 @@
-"""Circuit drawings: one patch per node, deterministic pictures, layout properties, options."""
+"""Circuit drawings: one patch per node, deterministic pictures, layout properties, options,
+and drawing leaves the tracer as it was."""
 
 import doctest
 import io
@@ -14,9 +15,11 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Circle, FancyBboxPatch  # noqa: E402
 
 import mathnotes as mn  # noqa: E402
-import mathnotes._draw as draw_module  # noqa: E402
+import mathnotes.circuit._render as draw_module  # noqa: E402
 from mathnotes import Value  # noqa: E402
-from mathnotes._draw import FORWARD_COLOUR, GRADIENT_COLOUR, HIGHLIGHT_COLOUR, circuit_layout  # noqa: E402
+from mathnotes.circuit._graph import Circuit  # noqa: E402
+from mathnotes.circuit._layout import circuit_layout  # noqa: E402
+from mathnotes.circuit._render import FORWARD_COLOUR, GRADIENT_COLOUR, HIGHLIGHT_COLOUR  # noqa: E402
 
 
 def circuit():
@@ -121,14 +124,14 @@ def test_book_graphs_have_fewest_crossings(build):
     # the staged computation cannot be drawn in these columns without one crossing
     # (x feeds three operations, y two; checked by trying every order)
     expected = 1 if build is staged else 0
-    assert circuit_layout(out).crossings() == expected
+    assert circuit_layout(Circuit(out)).crossings() == expected
 
 
 @pytest.mark.parametrize("build", [circuit, neuron, staged], ids=lambda b: b.__name__)
 def test_inputs_sit_next_to_their_first_use(build):
     out = build()
     out = out[0] if isinstance(out, tuple) else out
-    layout = circuit_layout(out)
+    layout = circuit_layout(Circuit(out))
     column = {}
     for n in layout.nodes:
         if n.kind in ("value", "op"):
@@ -141,7 +144,7 @@ def test_inputs_sit_next_to_their_first_use(build):
 
 def test_layout_nodes_in_a_column_do_not_overlap():
     out = staged()
-    layout = circuit_layout(out)
+    layout = circuit_layout(Circuit(out))
     for col in layout.columns:
         ordered = sorted(col, key=lambda n: -n.y)
         for a, b in zip(ordered, ordered[1:]):
@@ -285,3 +288,58 @@ def test_book_graphs_fit_a_book_column(build):
     out.backward()
     width, _ = mn.draw(out, title="t").get_size_inches()
     assert width <= 10.0
+
+
+@pytest.mark.parametrize("build", [circuit, neuron, staged, mlp], ids=lambda b: b.__name__)
+def test_drawing_leaves_every_value_unchanged(build):
+    out = build()
+    out = out[0] if isinstance(out, tuple) else out
+    out.backward()
+    nodes = out.topological_order()
+    before = [(v.data.copy(), v.grad.copy(), v.grad) for v in nodes]
+    for options in ({}, {"show_grad": False}, {"highlight": [nodes[0], out]}):
+        mn.draw(out, **options)
+    for v, (data, grad, grad_array) in zip(nodes, before):
+        assert v.grad is grad_array  # the same array, not swapped for another
+        np.testing.assert_array_equal(v.grad, grad)
+        np.testing.assert_array_equal(v.data, data)
+    assert out.topological_order() == nodes
+
+
+def test_wire_gradients_are_what_backward_adds_up():
+    out = staged()
+    out.backward()
+    graph = Circuit(out, wire_gradients=True)
+    for v in graph.values:  # each value's gradient is the sum of the gradients on its wires
+        if graph.users[v]:
+            total = sum(graph.wire_gradients[(v, user)] for user in graph.users[v])
+            assert total == pytest.approx(float(v.grad), rel=1e-12)
+    assert Circuit(out).wire_gradients == {}
+
+
+def test_one_walk_collects_users_and_fan_outs():
+    x = Value(2.0, label="x")
+    y = x * x + x
+    graph = Circuit(y)
+    product = y.inputs[0]
+    assert graph.values == y.topological_order()
+    assert graph.users[x] == [product, y] and graph.fan_out[x] == 3
+    assert graph.fan_out[product] == 1 and graph.fan_out[y] == 0
+    assert len(graph) == 3 and graph.operations == 2
+
+
+def test_layout_needs_no_matplotlib():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['matplotlib'] = None\n"  # any import of matplotlib now fails
+        "import mathnotes as mn\n"
+        "from mathnotes.circuit._graph import Circuit\n"
+        "from mathnotes.circuit._layout import circuit_layout\n"
+        "x = mn.Value(1.0); f = (x * x + 2.0).tanh(); f.backward()\n"
+        "print(len(circuit_layout(Circuit(f)).columns))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout) > 0

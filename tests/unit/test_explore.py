@@ -7,7 +7,8 @@ import ipywidgets as widgets
 import pytest
 
 import mathnotes as mn
-import mathnotes._explore as explore_module
+import mathnotes.circuit._explore as explore_module
+from mathnotes.interactive import LiveFigure
 
 
 def build(x, y):
@@ -26,7 +27,7 @@ def sliders():
 
 def test_static_picture_of_the_default_state():
     live = mn.explore(build, alt="The circuit (x + y) z.", caption="Move x and y.", **sliders())
-    assert isinstance(live, mn.LiveFigure)
+    assert isinstance(live, LiveFigure)
     assert live.defaults == {"x": -2.0, "y": 5.0}
     assert live.static_png.startswith(b"\x89PNG")
     html = live.static_html()

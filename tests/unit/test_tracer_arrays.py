@@ -330,3 +330,12 @@ def test_one_head_attention_from_tracer_operations(causal):
 def test_embedding_lookup_and_mean_pool():
     table, ids = rand(6, 3), np.array([[1, 4, 1], [5, 1, 0]])
     assert_vjp(lambda e: e.take(ids).mean(axis=1), table)
+
+
+def test_batched_attention_from_tracer_operations():
+    q, k, v = rand(2, 4, 3), rand(2, 4, 3, seed=2), rand(2, 4, 3, seed=3)
+
+    def attention(qv, kv=Value(k), vv=Value(v)):
+        return (qv @ kv.transpose(0, 2, 1) / np.sqrt(3)).softmax(axis=-1) @ vv
+
+    assert_vjp(attention, q)

@@ -8,7 +8,10 @@ import numpy as np
 import pytest
 
 import mathnotes as mn
-import mathnotes.tracer._value as value_module
+import mathnotes.tracer._elementwise
+import mathnotes.tracer._reductions
+import mathnotes.tracer._shapes
+import mathnotes.tracer._value
 from mathnotes import Value
 
 RNG_SEED = 0
@@ -53,6 +56,11 @@ CASES = {
     "matmul_1d_2d": (lambda a, b: a @ b, rand(4), rand(4, 2, seed=2)),
     "matmul_2d_1d": (lambda a, b: a @ b, rand(3, 4), rand(4, seed=2)),
     "matmul_1d_1d": (lambda a, b: a @ b, rand(4), rand(4, seed=2)),
+    "matmul_batch_2d": (lambda a, b: a @ b, rand(2, 3, 4), rand(4, 2, seed=2)),
+    "matmul_2d_batch": (lambda a, b: a @ b, rand(3, 4), rand(2, 4, 2, seed=2)),
+    "matmul_batch_broadcast": (lambda a, b: a @ b, rand(2, 1, 3, 4), rand(3, 4, 2, seed=2)),
+    "matmul_batch_1d": (lambda a, b: a @ b, rand(2, 3, 4), rand(4, seed=2)),
+    "matmul_1d_batch": (lambda a, b: a @ b, rand(4), rand(2, 4, 3, seed=2)),
     "exp": (lambda a: a.exp(), rand(3, 4)),
     "log": (lambda a: a.log(), rand(3, 4, low=0.5, high=3.0)),
     "sigmoid": (lambda a: a.sigmoid(), rand(3, 4)),
@@ -198,8 +206,12 @@ def test_single_element_array_is_seeded_with_one():
 def test_matmul_shape_mismatch_names_both_shapes():
     with pytest.raises(ValueError, match=r"matmul.*\(2, 3\).*\(4, 2\)"):
         Value(np.ones((2, 3))) @ Value(np.ones((4, 2)))
-    with pytest.raises(ValueError, match=r"matmul.*1-D or 2-D.*\(2, 2, 2\)"):
-        Value(np.ones((2, 2, 2))) @ Value(np.ones((2, 2)))
+    with pytest.raises(ValueError, match=r"matmul.*at least one axis.*\(\) and \(2, 2\)"):
+        Value(1.0) @ Value(np.ones((2, 2)))
+    with pytest.raises(ValueError, match=r"matmul.*first axis of the right \(2\)"):
+        Value(np.ones((2, 3))) @ Value(np.ones(2))
+    with pytest.raises(ValueError, match=r"matmul.*batch.*\(2, 2, 3\) and \(4, 3, 2\)"):
+        Value(np.ones((2, 2, 3))) @ Value(np.ones((4, 3, 2)))
 
 
 @pytest.mark.parametrize(
@@ -319,8 +331,12 @@ def test_import_mathnotes_stays_light():
     assert result.stdout.strip() == "False"
 
 
-def test_docstring_examples():
-    assert doctest.testmod(value_module).failed == 0
+@pytest.mark.parametrize("module", [mathnotes.tracer._value, mathnotes.tracer._elementwise,
+                                    mathnotes.tracer._reductions, mathnotes.tracer._shapes],
+                         ids=lambda m: m.__name__)
+def test_docstring_examples(module):
+    result = doctest.testmod(module)
+    assert result.attempted > 0 and result.failed == 0
 
 
 def test_input_gradients_report_each_wire_and_change_nothing():

@@ -1,6 +1,7 @@
 """A circuit explorer: sliders for the inputs, the circuit redrawn with its gradients."""
 
-from mathnotes._draw import draw
+from mathnotes import _validate
+from mathnotes.circuit._render import draw
 from mathnotes.interactive import interactive_figure
 from mathnotes.tracer import Value
 
@@ -42,8 +43,7 @@ def explore(build, *, alt, caption=None, show_grad=True, fmt="{:.3g}", title=Non
     >>> live.defaults
     {'x': -2.0, 'y': 5.0}
     """
-    if not callable(build):
-        raise TypeError(f"explore: build must be a function returning a Value, got {type(build).__name__}")
+    _validate.function(build, "build", takes="the slider values, returning a Value")
 
     def draw_state(**values):
         out = build(**values)
