@@ -13,8 +13,6 @@ from matplotlib.patches import Rectangle
 
 from mathnotes._figures import CellFigure
 
-# ------------------------------------------------------------------------------ broadcasting
-
 
 def unbroadcast(grad, shape):
     """Sum ``grad`` over the axes that broadcasting added or stretched, so it has ``shape``.
@@ -53,9 +51,6 @@ def unbroadcast(grad, shape):
     return summed.reshape(shape)
 
 
-# -------------------------------------------------------------------------------- embeddings
-
-
 def embedding_backward(dY, indices, vocabulary_size):
     """The gradient of a table ``E`` whose rows ``E[indices]`` were gathered: a scatter-add.
 
@@ -64,9 +59,6 @@ def embedding_backward(dY, indices, vocabulary_size):
     dE = np.zeros((vocabulary_size,) + dY.shape[indices.ndim:])
     np.add.at(dE, indices, dY)
     return dE
-
-
-# -------------------------------------------------------------------------------- normalising
 
 
 def normalize_forward(x, gamma, beta, axis, eps=1e-5):
@@ -93,9 +85,6 @@ def normalize_backward(dy, cache):
     dgamma = unbroadcast(dy * xhat, np.shape(gamma))
     dbeta = unbroadcast(dy, np.shape(gamma))
     return dx, dgamma, dbeta
-
-
-# ------------------------------------------------------------------------------- convolution
 
 
 def conv_output_size(size, kernel, stride, pad):
@@ -233,9 +222,6 @@ def conv_input_gradient_transposed(dout, w, x_shape, stride=1, pad=0):
     return conv2d_forward(padded, flipped, np.zeros(C))[0]
 
 
-# --------------------------------------------------------------------------------- attention
-
-
 def softmax_rows(S):
     """Softmax of each row; ``-inf`` entries get weight exactly 0."""
     e = np.exp(S - S.max(axis=-1, keepdims=True))
@@ -268,9 +254,6 @@ def attention_backward(dO, cache):
     dQ = dS @ K / np.sqrt(d)
     dK = dS.T @ Q / np.sqrt(d)
     return dQ, dK, dV
-
-
-# ----------------------------------------------------------------------------------- figures
 
 
 def _new_axes(ax, figsize, ncols=1):
@@ -320,10 +303,8 @@ def plot_im2col(size=4, kernel=3, stride=1, ax=None):
     ax_mat.set_ylabel("patch = output position")
     for axis in (ax_img, ax_mat):
         axis.set_aspect("equal")
-        axis.set_xticks([])
-        axis.set_yticks([])
-        for side in axis.spines.values():
-            side.set_visible(False)
+        axis.tick_params(left=False, bottom=False, labelleft=False, labelbottom=False)
+        axis.spines[:].set_visible(False)
     return fig
 
 
@@ -364,8 +345,7 @@ def plot_attention_gradient(P, dK, dV, query, ax=None):
     return fig
 
 
-# ------------------------------------------------------------------- the same layers, traced
-# Each takes and returns mathnotes.Value objects; the tracer derives the backward pass.
+# The same layers from mathnotes.Value operations: the tracer derives the backward pass.
 
 
 def normalize_traced(x, gamma, beta, axis, eps=1e-5):
