@@ -1,6 +1,6 @@
 """The book's code: chapter pictures, data and reference loops (not installed).
 
-One module per chapter (``ch01`` ... ``ch07``) and what several chapters
+One module per chapter (``ch01`` ... ``ch08``) and what several chapters
 share (``figures``). The notebooks import it as ``from bookcode import ch01``:
 a kernel started by JupyterLab, nbval or ``tools/execute_notebooks.py`` runs
 in ``book/``, so the import works without installing anything; the tests

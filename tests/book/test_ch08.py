@@ -1,0 +1,204 @@
+"""Tests of chapter 8's layers, reference loops, traced versions and figures (book/bookcode/ch08.py)."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+import mathnotes as mn
+from bookcode import ch08
+
+CONV_SETTINGS = [(1, 0), (1, 1), (2, 0), (2, 1), (3, 2)]
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(0)
+
+
+# ------------------------------------------------------------------------------ broadcasting
+
+@pytest.mark.parametrize("shape, full", [((3,), (4, 3)), ((4, 1), (4, 3)), ((), (4, 3)),
+                                         ((2, 1, 3), (2, 4, 3)), ((1, 1), (2, 4, 3))])
+def test_unbroadcast_is_the_backward_of_a_broadcast(rng, shape, full):
+    a, C, G = rng.standard_normal(shape), rng.standard_normal(full), rng.standard_normal(full)
+    da = ch08.unbroadcast(G * C, shape)
+    assert da.shape == shape
+    assert mn.check_vjp(lambda a_: a_ * C, da, a, G)
+
+
+def test_unbroadcast_refuses_a_shape_that_does_not_broadcast():
+    for shape in [(2,), (3, 3), (2, 4, 3)]:
+        with pytest.raises(ValueError, match="does not broadcast"):
+            ch08.unbroadcast(np.ones((4, 3)), shape)
+
+
+def test_embedding_backward_adds_repeated_indices(rng):
+    E = rng.standard_normal((5, 2))
+    tokens = np.array([[3, 3, 0], [3, 1, 0]])
+    dY = rng.standard_normal((2, 3, 2))
+    dE = ch08.embedding_backward(dY, tokens, len(E))
+    expected = np.zeros_like(E)
+    for position, token in np.ndenumerate(tokens):
+        expected[token] += dY[position]
+    assert np.allclose(dE, expected)
+    assert mn.check_vjp(lambda E_: E_[tokens], dE, E, dY)
+
+
+# ------------------------------------------------------------------------------ normalising
+
+@pytest.mark.parametrize("axis", [0, -1])
+def test_normalize_backward_passes_check_for_every_input(rng, axis):
+    x = rng.standard_normal((5, 4)) * 3 + 1
+    gamma, beta = rng.standard_normal(4), rng.standard_normal(4)
+    y, cache = ch08.normalize_forward(x, gamma, beta, axis)
+    assert np.allclose(((y - beta) / gamma).mean(axis=axis), 0)
+    dy = rng.standard_normal(y.shape)
+    grads = ch08.normalize_backward(dy, cache)
+    assert mn.check_arguments(lambda x_, g_, b_: ch08.normalize_forward(x_, g_, b_, axis)[0],
+                              [x, gamma, beta], list(grads), upstream=dy)
+
+
+def test_normalize_backward_notices_a_wrong_axis(rng):
+    x = rng.standard_normal((4, 4))
+    y, cache = ch08.normalize_forward(x, np.ones(4), np.zeros(4), axis=0)
+    dy = rng.standard_normal(y.shape)
+    wrong = ch08.normalize_backward(dy, cache[:3] + (-1,))[0]
+    assert not mn.check_vjp(lambda x_: ch08.normalize_forward(x_, np.ones(4), np.zeros(4), 0)[0],
+                            wrong, x, dy)
+
+
+# ------------------------------------------------------------------------------ convolution
+
+@pytest.fixture
+def conv_inputs(rng):
+    return rng.standard_normal((2, 3, 7, 6)), rng.standard_normal((4, 3, 3, 3)), rng.standard_normal(4)
+
+
+@pytest.mark.parametrize("stride, pad", CONV_SETTINGS)
+def test_conv_forward_and_backward_match_the_loops(rng, conv_inputs, stride, pad):
+    x, w, b = conv_inputs
+    out, cache = ch08.conv2d_forward(x, w, b, stride, pad)
+    naive = ch08.conv2d_naive(x, w, b, stride, pad)
+    assert out.shape == naive.shape and np.allclose(out, naive)
+    dout = rng.standard_normal(out.shape)
+    for fast, slow in zip(ch08.conv2d_backward(dout, cache),
+                          ch08.conv2d_naive_backward(dout, x, w, stride, pad)):
+        assert fast.shape == slow.shape and np.allclose(fast, slow)
+
+
+@pytest.mark.parametrize("stride, pad", CONV_SETTINGS)
+def test_conv_backward_passes_check_vjp(rng, conv_inputs, stride, pad):
+    x, w, b = conv_inputs
+    out, cache = ch08.conv2d_forward(x, w, b, stride, pad)
+    dout = rng.standard_normal(out.shape)
+    assert mn.check_arguments(lambda x_, w_, b_: ch08.conv2d_forward(x_, w_, b_, stride, pad)[0],
+                              [x, w, b], list(ch08.conv2d_backward(dout, cache)), upstream=dout)
+
+
+@pytest.mark.parametrize("stride, pad", CONV_SETTINGS)
+def test_col2im_is_the_adjoint_of_im2col(rng, stride, pad):
+    x = rng.standard_normal((2, 3, 7, 6))
+    cols = ch08.im2col(x, 3, 2, stride, pad)
+    G = rng.standard_normal(cols.shape)
+    assert np.isclose(np.sum(ch08.col2im(G, x.shape, 3, 2, stride, pad) * x), np.sum(G * cols))
+
+
+@pytest.mark.parametrize("stride, pad", CONV_SETTINGS)
+def test_input_gradient_is_a_transposed_convolution(rng, conv_inputs, stride, pad):
+    x, w, b = conv_inputs
+    out, cache = ch08.conv2d_forward(x, w, b, stride, pad)
+    dout = rng.standard_normal(out.shape)
+    dx = ch08.conv2d_backward(dout, cache)[0]
+    assert np.allclose(ch08.conv_input_gradient_transposed(dout, w, x.shape, stride, pad), dx)
+
+
+def test_im2col_rows_are_the_patches():
+    pixels = np.arange(16.0).reshape(1, 1, 4, 4)
+    cols = ch08.im2col(pixels, 3, 3)
+    assert cols.shape == (4, 9)
+    assert cols[0].tolist() == [0, 1, 2, 4, 5, 6, 8, 9, 10]
+    assert cols[3].tolist() == [5, 6, 7, 9, 10, 11, 13, 14, 15]
+
+
+# ------------------------------------------------------------------------------- attention
+
+@pytest.mark.parametrize("causal", [False, True])
+def test_attention_backward_passes_check_vjp(rng, causal):
+    Q, K = rng.standard_normal((2, 5, 4))
+    V = rng.standard_normal((5, 3))
+    out, cache = ch08.attention_forward(Q, K, V, causal)
+    dO = rng.standard_normal(out.shape)
+    grads = ch08.attention_backward(dO, cache)
+    assert [g.shape for g in grads] == [Q.shape, K.shape, V.shape]
+    assert mn.check_arguments(lambda q, k, v: ch08.attention_forward(q, k, v, causal)[0],
+                              [Q, K, V], list(grads), upstream=dO)
+
+
+def test_causal_mask_stops_the_gradient_to_later_tokens(rng):
+    Q, K, V = rng.standard_normal((3, 6, 4))
+    _, cache = ch08.attention_forward(Q, K, V, causal=True)
+    assert np.all(np.triu(cache[3], k=1) == 0)
+    dO = np.zeros((6, 4))
+    dO[2] = 1.0
+    _, dK, dV = ch08.attention_backward(dO, cache)
+    assert np.all(dK[3:] == 0) and np.all(dV[3:] == 0) and np.all(np.abs(dV[:3]).sum(axis=1) > 0)
+
+
+# ---------------------------------------------------------------------------------- traced
+
+def traced_grads(build, arrays, upstream):
+    values = [mn.Value(a) for a in arrays]
+    out = build(*values)
+    out.backward(upstream)
+    return out.data, [v.grad for v in values]
+
+
+@pytest.mark.parametrize("stride, pad", [(1, 0), (2, 1)])
+def test_traced_convolution_matches(rng, conv_inputs, stride, pad):
+    x, w, b = conv_inputs
+    out, cache = ch08.conv2d_forward(x, w, b, stride, pad)
+    dout = rng.standard_normal(out.shape)
+    out_t, grads_t = traced_grads(lambda *v: ch08.conv2d_traced(*v, stride, pad), [x, w, b], dout)
+    assert np.allclose(out_t, out)
+    assert all(np.allclose(t, h) for t, h in zip(grads_t, ch08.conv2d_backward(dout, cache)))
+
+
+@pytest.mark.parametrize("axis", [0, -1])
+def test_traced_normalisation_matches(rng, axis):
+    x, gamma, beta = rng.standard_normal((4, 3)), rng.standard_normal(3), rng.standard_normal(3)
+    y, cache = ch08.normalize_forward(x, gamma, beta, axis)
+    dy = rng.standard_normal(y.shape)
+    out_t, grads_t = traced_grads(lambda *v: ch08.normalize_traced(*v, axis), [x, gamma, beta], dy)
+    assert np.allclose(out_t, y)
+    assert all(np.allclose(t, h) for t, h in zip(grads_t, ch08.normalize_backward(dy, cache)))
+
+
+@pytest.mark.parametrize("causal", [False, True])
+def test_traced_attention_matches(rng, causal):
+    Q, K, V = rng.standard_normal((3, 5, 4))
+    out, cache = ch08.attention_forward(Q, K, V, causal)
+    dO = rng.standard_normal(out.shape)
+    out_t, grads_t = traced_grads(lambda *v: ch08.attention_traced(*v, causal), [Q, K, V], dO)
+    assert np.allclose(out_t, out)
+    assert all(np.allclose(t, h) for t, h in zip(grads_t, ch08.attention_backward(dO, cache)))
+
+
+# ---------------------------------------------------------------------------------- figures
+
+def test_plot_im2col_draws_one_coloured_row_per_patch():
+    fig = ch08.plot_im2col(size=5, kernel=3, stride=2)
+    assert isinstance(fig, Figure) and len(fig.axes) == 2
+    n_patches = ch08.conv_output_size(5, 3, 2, 0) ** 2
+    assert "4 rows" in fig.axes[1].get_title() and n_patches == 4
+    assert len(fig.axes[1].texts) == n_patches * 9
+
+
+def test_figures_draw_into_given_axes_without_pyplot(rng):
+    before = plt.get_fignums()
+    fig = Figure()
+    axes = fig.subplots(1, 2)
+    assert ch08.plot_im2col(ax=axes) is fig
+    P = ch08.softmax_rows(rng.standard_normal((4, 4)))
+    assert ch08.plot_attention_gradient(P, np.ones((4, 2)), np.ones((4, 2)), 1, ax=axes) is fig
+    assert plt.get_fignums() == before
