@@ -26,8 +26,8 @@ def squared_error(prediction, target, *, reduction="sum"):
         The loss.
     gradient : ndarray
         Shape (N, K).
-        The gradient ∇L with respect to the prediction: ``prediction − target`` (divided by ``N`` for
-        ``"mean"``).
+        The gradient with respect to the prediction, ``prediction − target``
+        (divided by ``N`` for ``"mean"``).
 
     Examples
     --------
