@@ -202,3 +202,12 @@ def test_figures_draw_into_given_axes_without_pyplot(rng):
     P = ch08.softmax_rows(rng.standard_normal((4, 4)))
     assert ch08.plot_attention_gradient(P, np.ones((4, 2)), np.ones((4, 2)), 1, ax=axes) is fig
     assert plt.get_fignums() == before
+
+
+def test_plot_attention_gradient_numbers_positions_from_one(rng):
+    P = ch08.softmax_rows(rng.standard_normal((4, 4)))
+    fig = ch08.plot_attention_gradient(P, np.ones((4, 2)), np.ones((4, 2)), 0)
+    ax_p, ax_g = fig.axes[:2]
+    assert [t.get_text() for t in ax_p.get_xticklabels()] == ["1", "2", "3", "4"]
+    assert [t.get_text() for t in ax_g.get_xticklabels()] == ["1", "2", "3", "4"]
+    assert "row 1 marked" in ax_p.get_title() and "query 1's" in ax_g.get_title()
