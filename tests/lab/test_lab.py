@@ -43,7 +43,8 @@ SETTINGS = {
     "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},
     "@jupyterlab/apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
 }
-RAW_MYST = re.compile(r":::|```\{|\{[a-z]+(?::[a-z]+)?\}`|^\([\w-]+\)=", re.MULTILINE)
+# Directive fences, roles (the plain renderer shows "{doc}" and the target as code) and labels.
+RAW_MYST = re.compile(r":::|```\{|\{[a-z]+(?::[a-z-]+)?\}|^\([\w-]+\)=", re.MULTILINE)
 STATIC_PICTURE = "mathnotes-static-widget"
 
 # Visible text of the rendered markdown cells, without code and math.
@@ -339,6 +340,9 @@ def test_chapter_reads_runs_and_reopens_in_jupyterlab(app, lab, path):
         if _stored_form(saved) != _stored_form(expected):
             problems.append("the saved notebook differs from what `make notebooks` writes "
                             "(metadata or sources)")
+        for index in figure_indices:
+            chapter.cell(index).locator(f".{STATIC_PICTURE} img").wait_for(timeout=10_000)
+        chapter.page.wait_for_timeout(2000)  # the widget manager reports a missing model late
         if chapter.page.get_by_text("Error displaying widget").count():
             problems.append('"Error displaying widget" after save and reopen')
         for index in figure_indices:
