@@ -27,6 +27,8 @@ SOLUTION_START = re.compile(r"^[:`]{3,}\{solution-start\}", re.MULTILINE)
 SOLUTION_END = re.compile(r"^[:`]{3,}\{solution-end\}", re.MULTILINE)
 # A solution's code stays collapsed (JupyterLab) until the reader opens it; it still runs.
 COLLAPSED = {"source_hidden": True, "outputs_hidden": True}
+# Cell metadata JupyterLab writes for what a reader folds or scrolls, and for timings.
+VIEW_STATE = ("jupyter", "collapsed", "scrolled", "execution")
 
 
 def kernelspec():
@@ -58,12 +60,14 @@ def normalise(nb):
     """Put a notebook in the one form the repository stores; return it.
 
     Sets the environment's kernelspec, drops widget state, widget views and
-    cell timings, and collapses the code of every exercise solution.
+    cell timings, and sets what is collapsed: the code of every exercise
+    solution, nothing else (whatever a reader folded in JupyterLab).
     """
     nb.metadata["kernelspec"] = kernelspec()
     nb.metadata.pop("widgets", None)  # nbclient needs the state while running; the book does not
     for cell in nb.cells:
-        cell.metadata.pop("execution", None)  # timings JupyterLab records when asked to
+        for key in VIEW_STATE:
+            cell.metadata.pop(key, None)
         for output in cell.get("outputs", []):
             output.get("data", {}).pop(WIDGET_VIEW, None)
     for cell in solution_cells(nb):

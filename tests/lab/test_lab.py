@@ -44,7 +44,8 @@ SETTINGS = {
     "@jupyterlab/apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
 }
 # Directive fences, roles (the plain renderer shows "{doc}" and the target as code) and labels.
-RAW_MYST = re.compile(r":::|```\{|\{[a-z]+(?::[a-z-]+)?\}|^\([\w-]+\)=", re.MULTILINE)
+ROLES = r"doc|ref|numref|eq|cite(?::[a-z]+)?|prf:ref|term|abbr|download|index|sub|sup"
+RAW_MYST = re.compile(rf":::|```\{{|\{{(?:{ROLES})\}}|^\([\w-]+\)=", re.MULTILINE)
 STATIC_PICTURE = "mathnotes-static-widget"
 
 # Visible text of the rendered markdown cells, without code and math.
@@ -196,7 +197,18 @@ class Chapter:
         self.page.wait_for_function(
             "() => !document.querySelector('.jp-MarkdownCell:not(.jp-mod-rendered)')",
             timeout=30_000)
-        self.page.wait_for_timeout(500)  # MathJax typesets after the render
+        try:  # MathJax typesets after the render: no $ left outside code
+            self.page.wait_for_function(f"() => !({MARKDOWN_TEXT_JS})().includes('$')",
+                                        timeout=20_000)
+        except Exception:
+            self.problems.append("math left as $...$ TeX in rendered markdown")
+
+    def kernel_names(self):
+        """The kernel display name the file stores and that of the kernel JupyterLab started."""
+        return self.js("const spec = await panel.sessionContext.session.kernel.spec;"
+                       "const file = await window.jupyterapp.serviceManager.contents.get(arg);"
+                       "return [file.content.metadata.kernelspec.display_name, spec.display_name];",
+                       self.name)
 
     def dirty(self):
         return self.js("return panel.context.model.dirty;")
@@ -286,9 +298,13 @@ def test_chapter_reads_runs_and_reopens_in_jupyterlab(app, lab, path):
         chapter.mark('open')
         if chapter.dirty():
             problems.append("marked modified as soon as it opened")
+        stored, running = chapter.kernel_names()
+        if stored != running:  # JupyterLab rewrites the stored name (and marks it modified)
+            problems.append(f"stored kernel name {stored!r}, the kernel is {running!r}")
         text = chapter.page.evaluate(MARKDOWN_TEXT_JS)
         problems += [f"raw MyST markup: {m!r}" for m in sorted(set(RAW_MYST.findall(text)))]
-        for selector in ("mjx-merror", ".text-red-500"):
+        # MathJax: a syntax error, an undefined macro (red text); jupyterlab-myst: its error box
+        for selector in ("mjx-merror", 'mjx-container [style*="color: red"]', ".text-red-500"):
             count = chapter.page.locator(f".jp-MarkdownCell {selector}").count()
             if count:
                 problems.append(f"{count} math errors ({selector}) in rendered markdown")
