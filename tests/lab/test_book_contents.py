@@ -11,7 +11,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "lab"))
 from book_contents import MACROS_CELL_ID, BookContentsManager, book_macros, macros_cell  # noqa: E402
-from execute_notebooks import kernelspec  # noqa: E402  (book_contents put tools/ on the path)
+from execute_notebooks import COLLAPSED, kernelspec, solution_cells  # noqa: E402  (book_contents put tools/ on the path)
 
 CHAPTER = ROOT / "book" / "ch03_jacobian.ipynb"
 
@@ -55,3 +55,18 @@ def test_directories_and_files_pass_through(tmp_path):
     manager = BookContentsManager(root_dir=str(tmp_path))
     assert asyncio.run(manager.get("notes.md"))["content"] == "# Notes\n"
     assert asyncio.run(manager.get(""))["type"] == "directory"
+
+
+def test_saving_resets_what_the_reader_folded(tmp_path):
+    shutil.copy(CHAPTER, tmp_path / CHAPTER.name)
+    manager = BookContentsManager(root_dir=str(tmp_path))
+    nb = asyncio.run(manager.get(CHAPTER.name))["content"]
+    solution = solution_cells(nb)[0]
+    other = next(cell for cell in nb.cells[1:] if cell.cell_type == "code" and cell is not solution)
+    solution.metadata["jupyter"] = {"source_hidden": False}  # the reader opened a solution
+    other.metadata.update(collapsed=True, scrolled=True, jupyter={"outputs_hidden": True})
+    asyncio.run(manager.save({"type": "notebook", "format": "json", "content": nb}, CHAPTER.name))
+    saved = nbformat.read(tmp_path / CHAPTER.name, as_version=4)
+    by_id = {cell.id: cell for cell in saved.cells}
+    assert by_id[solution.id].metadata["jupyter"] == COLLAPSED
+    assert not {"jupyter", "collapsed", "scrolled"} & set(by_id[other.id].metadata)
