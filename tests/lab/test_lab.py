@@ -317,9 +317,13 @@ def test_chapter_reads_runs_and_reopens_in_jupyterlab(app, lab, path):
         if reference_index is not None:
             chapter.cell(reference_index).screenshot(
                 path=SCREENSHOTS / f"{path.stem}-figure-reference.png")
-        if solution_indices:
-            chapter.cell(solution_indices[0] - 1).screenshot(
-                path=SCREENSHOTS / f"{path.stem}-exercise.png")
+        if solution_indices:  # the exercise and its collapsed solution below it
+            exercise, solution = (chapter.cell(solution_indices[0] + k) for k in (-1, 0))
+            solution.scroll_into_view_if_needed()
+            top, bottom = exercise.bounding_box(), solution.bounding_box()
+            chapter.page.screenshot(path=SCREENSHOTS / f"{path.stem}-exercise.png", clip={
+                "x": top["x"], "y": max(top["y"], 0), "width": top["width"],
+                "height": bottom["y"] + bottom["height"] - max(top["y"], 0)})
 
         chapter.run_all()
         chapter.mark('ran')
