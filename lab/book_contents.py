@@ -29,7 +29,9 @@ def book_macros(config_path=ROOT / "_config.yml"):
     macros = config["sphinx"]["config"]["mathjax3_config"]["tex"]["macros"]
     for name, body in macros.items():
         if not isinstance(body, str):
-            raise ValueError(f"macro {name!r} in _config.yml takes arguments: only text macros are supported")
+            raise ValueError(
+                f"macro {name!r} in _config.yml takes arguments: only text macros are supported"
+            )
     return {f"\\{name}": body for name, body in macros.items()}
 
 

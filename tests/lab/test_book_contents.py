@@ -10,8 +10,13 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "lab"))
-from book_contents import MACROS_CELL_ID, BookContentsManager, book_macros, macros_cell  # noqa: E402
-from execute_notebooks import COLLAPSED, kernelspec, solution_cells  # noqa: E402  (book_contents put tools/ on the path)
+from book_contents import (  # noqa: E402
+    MACROS_CELL_ID,
+    BookContentsManager,
+    book_macros,
+    macros_cell,
+)
+from execute_notebooks import COLLAPSED, kernelspec, solution_cells  # noqa: E402 (on the path now)
 
 CHAPTER = ROOT / "book" / "ch03_jacobian.ipynb"
 

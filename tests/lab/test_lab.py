@@ -107,7 +107,8 @@ def lab(tmp_path_factory):
     # state, which the test does on purpose; a reader never sees it. It is not under test.
     page_config = home / "config" / "labconfig" / "page_config.json"
     page_config.parent.mkdir(parents=True)
-    page_config.write_text(json.dumps({"disabledExtensions": {"@jupyterlab/debugger-extension": True}}))
+    disabled = {"@jupyterlab/debugger-extension": True}
+    page_config.write_text(json.dumps({"disabledExtensions": disabled}))
     port = _free_port()
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(ROOT / "lab"),
            "JUPYTER_CONFIG_PATH": str(home / "config"),
@@ -248,7 +249,8 @@ def _expected(path):
     for index, cell in enumerate(nb.cells, start=1):
         if id(cell) in solutions:
             solution_indices.append(index)
-        html = "".join("".join(o.get("data", {}).get("text/html", "")) for o in cell.get("outputs", []))
+        outputs = cell.get("outputs", [])
+        html = "".join("".join(o.get("data", {}).get("text/html", "")) for o in outputs)
         if STATIC_PICTURE in html:
             figure_indices.append(index)
     return solution_indices, figure_indices
