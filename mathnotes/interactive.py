@@ -59,7 +59,7 @@ def _png_size(png):
 class LiveFigure(ipywidgets.VBox):
     """Sliders and the picture they redraw, with a static fallback for the book.
 
-    Build it with :func:`interactive_figure`. The live picture is an
+    Build it with :func:`mathnotes.interactive_figure`. The live picture is an
     ``ipywidgets.Image`` holding a PNG: redrawing sends no output messages,
     so the cell's stored output is the same on every run.
     """
