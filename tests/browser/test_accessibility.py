@@ -32,7 +32,15 @@ def axe_violations(page):
 def describe(violations):
     lines = []
     for v in violations:
-        targets = [" ".join(node["target"]) for node in v["nodes"][:3]]
+        targets = []
+        for node in v["nodes"][:3]:
+            data = (node.get("any") or [{}])[0].get("data") or {}
+            colours = (
+                f" ({data['fgColor']} on {data['bgColor']}, {data['contrastRatio']}:1)"
+                if isinstance(data, dict) and "fgColor" in data
+                else ""
+            )
+            targets.append(" ".join(map(str, node["target"])) + colours)
         lines.append(f"{v['impact']} {v['id']} on {len(v['nodes'])} node(s): {v['help']}; {targets}")
     return "\n  ".join(lines)
 
