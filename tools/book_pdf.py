@@ -11,7 +11,8 @@ table of contents: ids get the page's name as a prefix, links between pages beco
 inside the PDF, solutions are shown open where the HTML has them (after their exercise),
 translucent box tints are made opaque (Chromium prints them as page-wide bitmap masks).
 MathJax typesets the whole document, then Chromium prints it (A4, page numbers in the
-footer, PDF bookmarks from the headings). The print rules (page breaks, code that wraps
+footer; the table of contents and the cross-references are links inside the PDF).
+The print rules (page breaks, code that wraps
 on paper) are the ``@media print`` part of ``_static/mathnotes.css``.
 
 The PDF is written into the built site, where the sidebar of every page links to it.
@@ -179,8 +180,7 @@ def print_book(html_dir, out, toc_file, config_file):
                 display_header_footer=True,
                 header_template="<span></span>",
                 footer_template=FOOTER,
-                outline=True,
-                tagged=False,
+                # no tagged=True: tags (and with them Chromium's bookmarks) triple the size
             )
             browser.close()
     finally:

@@ -2,11 +2,16 @@
 
 The book must be built first (``make test`` builds it, then runs these tests). Pages are
 served from ``_build/html`` over HTTP on 127.0.0.1, so what is measured is what a reader's
-browser fetches; any request to another host is refused and reported.
+browser fetches; any request to another host is refused and reported. Like every web host,
+the server sends text files (HTML, CSS, JavaScript) gzip-compressed to a browser that
+accepts it; fonts and pictures are compressed already and go as they are.
 """
+
+import gzip
 
 import functools
 import http.server
+import io
 import os
 import shutil
 import threading
@@ -47,16 +52,38 @@ PAGES = book_pages()
 CHAPTERS = [p for p in PAGES if Path(p).name.startswith("ch")]
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+COMPRESSED_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml")
+
+
+class _BookHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files, text gzip-compressed when the browser accepts it, no log lines."""
+
     def log_message(self, *args):
         pass
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        kind = self.guess_type(str(path))
+        if (
+            path.is_file()
+            and kind.startswith(COMPRESSED_TYPES)
+            and "gzip" in self.headers.get("Accept-Encoding", "")
+        ):
+            body = gzip.compress(path.read_bytes(), compresslevel=6)
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            return io.BytesIO(body)
+        return super().send_head()
 
 
 @pytest.fixture(scope="session")
 def server():
     if not PAGES:
         pytest.fail(f"no built book in {HTML}: run `make book` first")
-    handler = functools.partial(_QuietHandler, directory=str(HTML))
+    handler = functools.partial(_BookHandler, directory=str(HTML))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
