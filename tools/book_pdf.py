@@ -8,12 +8,11 @@ The built HTML book (``make book``) is served from a local web server and opened
 headless Chromium (Debian's, driven by Playwright). In the page, the script joins the
 articles of every page listed in ``_toc.yml`` into one document, behind a title page and a
 table of contents: ids get the page's name as a prefix, links between pages become links
-inside the PDF, solutions are shown open where the HTML has them (after their exercise),
-translucent box tints are made opaque (Chromium prints them as page-wide bitmap masks).
+inside the PDF, solutions are shown open where the HTML has them (after their exercise).
 MathJax typesets the whole document, then Chromium prints it (A4, page numbers in the
 footer; the table of contents and the cross-references are links inside the PDF).
-The print rules (page breaks, code that wraps
-on paper) are the ``@media print`` part of ``_static/mathnotes.css``.
+The print rules (page breaks, code that wraps on paper, no box shadows: Chromium prints
+those as page-wide bitmaps) are the ``@media print`` part of ``_static/mathnotes.css``.
 
 The PDF is written into the built site, where the sidebar of every page links to it.
 """
@@ -89,21 +88,6 @@ ASSEMBLE_JS = """async ({pages, title, author}) => {
     await MathJax.startup.promise;
     MathJax.typesetClear();
     await MathJax.typesetPromise([book]);
-  }
-  // A translucent background (the theme tints boxes with alpha 0.1) is printed as a
-  // full-width bitmap mask; the same colour made opaque is printed as a plain fill.
-  const opaque = new Map([[book, [255, 255, 255]]]);
-  for (const e of book.querySelectorAll('*')) {
-    const under = opaque.get(e.parentElement) || [255, 255, 255];
-    const m = getComputedStyle(e).backgroundColor.match(/rgba?\(([^)]*)\)/);
-    const [r, g, b, a = 1] = m ? m[1].split(',').map(Number) : [0, 0, 0, 0];
-    if (a > 0 && a < 1) {
-      const mixed = [r, g, b].map((c, i) => Math.round(a * c + (1 - a) * under[i]));
-      e.style.backgroundColor = `rgb(${mixed.join(',')})`;
-      opaque.set(e, mixed);
-    } else {
-      opaque.set(e, a === 1 ? [r, g, b] : under);
-    }
   }
   await Promise.all([...document.images].map(img => img.complete ? null :
       new Promise(done => { img.onload = img.onerror = done; })));
