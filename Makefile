@@ -1,6 +1,8 @@
 # The two commands of the README:
 #   make book   set up .venv, build the HTML book into _build/html
-#   make test   set up .venv, run the unit tests and nbval, build with -W, check the HTML in Chromium
+#   make test   set up .venv, run the unit tests and nbval, build with -W, print the PDF,
+#               check the HTML and the PDF in Chromium
+#   make pdf    build the book, then print all of it to _build/html/book.pdf with Chromium (no TeX)
 # and the maintainers' helpers:
 #   make lab         open the book in JupyterLab with the project's kernel
 #                    (extra options: make lab LAB_ARGS="--port=8890 --no-browser")
@@ -21,11 +23,15 @@ BUILD  := $(BIN)/jupyter-book build . -W -n --keep-going
 NBVAL  := $(BIN)/python -m pytest -n $(JOBS) --dist loadfile book --nbval --nbval-current-env \
 	--nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: book test browser-setup lab notebooks bench clean
+.PHONY: book pdf test browser-setup lab notebooks bench clean
 
 book: $(STAMP)
 	$(BUILD)
 	@echo "The book is ready: open file://$(CURDIR)/_build/html/index.html"
+
+# The whole book as one PDF, linked from every page (tools/book_pdf.py).
+pdf: book browser-setup
+	$(BIN)/python tools/book_pdf.py
 
 test: $(STAMP) browser-setup
 	$(NBVAL) tests/unit tests/book mathnotes --doctest-modules
@@ -33,6 +39,8 @@ test: $(STAMP) browser-setup
 	$(BIN)/python tools/simulated_cpu.py avx2-laptop -- $(NBVAL)
 	$(BIN)/python tools/simulated_cpu.py older-cpu -- $(NBVAL)
 	$(BUILD)
+	if command -v chromium >/dev/null; then $(BIN)/python tools/book_pdf.py; \
+	else echo "chromium not installed: no PDF printed (the browser tests skip)"; fi
 	$(BIN)/python -m pytest tests/browser
 	$(BIN)/python -m pytest tests/lab
 

@@ -8,30 +8,11 @@ TeX, or a widget shown as a live control. A screenshot of each page is saved
 under ``_build/screenshots`` for a person to look at.
 """
 
-import functools
-import http.server
-import os
-import shutil
-import threading
-from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
 
 import pytest
+from conftest import HTML, PAGES, ROOT, SCREENSHOTS
 
-ROOT = Path(__file__).resolve().parents[2]
-HTML = ROOT / "_build" / "html"
-SCREENSHOTS = ROOT / "_build" / "screenshots"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # Text of the rendered page (code, math and scripts removed) that must not contain raw TeX.
 VISIBLE_PROSE_JS = """() => {
   const main = document.querySelector('main') || document.body;
@@ -40,109 +21,6 @@ VISIBLE_PROSE_JS = """() => {
       .forEach(node => node.remove());
   return copy.textContent;
 }"""
-
-
-def _pages():
-    if not HTML.is_dir():
-        return []
-    return sorted(
-        str(p.relative_to(HTML))
-        for p in HTML.rglob("*.html")
-        if not p.relative_to(HTML).parts[0].startswith("_")
-    )
-
-
-PAGES = _pages()
-
-
-@pytest.fixture(scope="session")
-def server():
-    if not PAGES:
-        pytest.fail(f"no built book in {HTML}: run `make book` first")
-    handler = functools.partial(_QuietHandler, directory=str(HTML))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).exists():
-        message = (
-            "Chromium is not installed: `apt-get install chromium` (as root) enables the "
-            "browser test of the built book"
-        )
-        if os.environ.get("CI"):
-            pytest.fail(message + " (CI is set, so this test may not skip)")
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-class PageVisit:
-    """Load one page and record what went wrong on the way."""
-
-    def __init__(self, browser, server, path):
-        self.server = server
-        self.problems = []
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
-        self.context.route("**/*", self._only_local)
-        self.page = self.context.new_page()
-        self.page.on("console", self._console)
-        self.page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
-        self.page.on("requestfailed", self._failed)
-        self.page.on("response", self._response)
-        self.page.goto(server + path, wait_until="load")
-        self.page.wait_for_load_state("networkidle")
-        self.page.evaluate(
-            "() => window.MathJax && MathJax.startup ? MathJax.startup.promise : null"
-        )
-
-    def _only_local(self, route):
-        if route.request.url.startswith(self.server) or route.request.url.startswith("data:"):
-            route.continue_()
-        else:
-            self.problems.append(f"request to another host: {route.request.url}")
-            route.abort()
-
-    def _console(self, message):
-        if message.type == "error":
-            self.problems.append(f"console error: {message.text}")
-
-    def _failed(self, request):
-        self.problems.append(f"failed request: {request.url} ({request.failure})")
-
-    def _response(self, response):
-        if response.status >= 400:
-            self.problems.append(f"HTTP {response.status}: {response.url}")
-
-    def close(self):
-        self.context.close()
-
-
-@pytest.fixture
-def visit(browser, server):
-    visits = []
-
-    def load(path):
-        visits.append(PageVisit(browser, server, path))
-        return visits[-1]
-
-    yield load
-    for v in visits:
-        v.close()
 
 
 def _local_target(server, page_url, href):
