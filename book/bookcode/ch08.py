@@ -287,8 +287,7 @@ def plot_im2col(size=4, kernel=3, stride=1, ax=None):
         inset = 0.06 + 0.05 * k / len(colours)
         ax_img.add_patch(_outline(j * stride - 0.5 + inset, i * stride - 0.5 + inset,
                                   kernel - 2 * inset, colour))
-    ax_img.set_title(f"{size}×{size} image, {kernel}×{kernel} patches, stride {stride}",
-                     fontsize=10)
+    ax_img.set_title(f"{size}×{size} image, {kernel}×{kernel} patches, stride {stride}")
 
     ax_mat.set_xlim(-0.5, cols.shape[1] - 0.5)
     ax_mat.set_ylim(cols.shape[0] - 0.5, -0.5)
@@ -297,8 +296,7 @@ def plot_im2col(size=4, kernel=3, stride=1, ax=None):
         for c, value in enumerate(row):
             ax_mat.add_patch(_square(c, k, face))
             ax_mat.text(c, k, str(value), ha="center", va="center", fontsize=10)
-    ax_mat.set_title(f"im2col: {cols.shape[0]} rows (patches) × {cols.shape[1]} columns",
-                     fontsize=10)
+    ax_mat.set_title(f"im2col: {cols.shape[0]} rows (patches) × {cols.shape[1]} columns")
     ax_mat.set_xlabel("position in the patch (row-major)")
     ax_mat.set_ylabel("patch = output position")
     for axis in (ax_img, ax_mat):
@@ -330,15 +328,15 @@ def plot_attention_gradient(P, dK, dV, query, ax=None):
     ax_p.add_patch(_outline(-0.5, query - 0.5, T, "tab:red", height=1))
     ax_p.set_xlabel("key position j")
     ax_p.set_ylabel("query position i")
-    ax_p.set_title(f"attention weights P (row {query} marked)", fontsize=10)
+    ax_p.set_title(f"attention weights P (row {query} marked)")
     positions = np.arange(T)
     width = 0.4
     ax_g.bar(positions - width / 2, np.linalg.norm(dK, axis=1), width, label="‖row j of dK‖")
     ax_g.bar(positions + width / 2, np.linalg.norm(dV, axis=1), width, label="‖row j of dV‖")
     ax_g.axvline(query + 0.5, color="tab:red", linestyle=":", linewidth=1)
     ax_g.set_xlabel("key position j")
-    ax_g.set_title(f"gradients from query {query}'s output only", fontsize=10)
-    ax_g.legend(fontsize=8, loc="upper right")
+    ax_g.set_title(f"gradients from query {query}'s output only")
+    ax_g.legend(loc="upper right")
     ax_g.set_xticks(positions)
     ax_p.set_xticks(positions)
     ax_p.set_yticks(positions)
