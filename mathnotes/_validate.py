@@ -149,3 +149,41 @@ def interval(value, name):
     if not (np.isfinite(low) and np.isfinite(high) and low < high):
         raise ValueError(f"{name} must be finite with low < high, got {value!r}")
     return low, high
+
+
+def batch(array, name, *, features=None):
+    """A float64 copy of a 2-d batch, one example per row, after checking its shape and values.
+
+    Examples
+    --------
+    >>> batch([[1, 2]], "X").shape
+    (1, 2)
+    >>> batch([1, 2], "X")
+    Traceback (most recent call last):
+    ...
+    ValueError: X must be 2-d with one example per row, shape (N, features); got shape (2,). A single example of shape (2,) is one row: pass X.reshape(1, -1).
+    """
+    if isinstance(array, (str, bytes)) or array is None:
+        raise TypeError(f"{name} must be a 2-d array of numbers, got {type(array).__name__}")
+    try:
+        out = np.array(array, dtype=np.float64)  # a copy: the caller's array is never touched
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"{name} must be a 2-d array of numbers: {error}") from None
+    if out.ndim != 2:
+        hint = (
+            f" A single example of shape {out.shape} is one row: pass {name}.reshape(1, -1)."
+            if out.ndim == 1
+            else ""
+        )
+        raise ValueError(
+            f"{name} must be 2-d with one example per row, shape (N, features); "
+            f"got shape {out.shape}.{hint}"
+        )
+    if features is not None and out.shape[1] != features:
+        raise ValueError(
+            f"{name} has {out.shape[1]} features per row (shape {out.shape}) "
+            f"but this layer expects {features}"
+        )
+    if not np.all(np.isfinite(out)):
+        raise ValueError(f"{name} contains NaN or infinite values; pass finite numbers")
+    return out

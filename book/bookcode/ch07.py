@@ -17,7 +17,8 @@ from matplotlib.colors import ListedColormap
 from bookcode.figures import plot_loss_curves
 from mathnotes._figures import CellFigure
 from mathnotes._validate import finite_array, function, integer, real
-from mathnotes.nn import Linear, ReLU, Sequential, _softmax_cross_entropy
+from mathnotes.nn import Linear, ReLU, Sequential
+from mathnotes.nn._losses import _softmax_cross_entropy
 
 _COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"]
 _MARKERS = ["o", "s", "^", "D", "v", "P"]

@@ -1,63 +1,8 @@
-"""Layers and losses written by hand: the pieces of a small network in NumPy.
-
-Everything here uses the **sample-first** convention of NumPy and PyTorch code:
-a batch is a 2-d array with one example per row, shape ``(N, features)``, and a
-fully connected layer computes ``Y = X @ W + b``. Each layer caches what its
-backward pass needs during ``forward``; ``backward(dY)`` takes the gradient of
-a scalar loss with respect to the layer's output (shaped like the output) and
-returns the gradient with respect to its input (shaped like the input).
-
-Chapter 6 of the course derives every formula used here and checks each
-backward pass numerically; chapter 7 trains a network built from these parts.
-"""
+"""The layers: Linear, ReLU and Sequential, each with forward, backward and update."""
 
 import numpy as np
 
 from mathnotes import _validate
-
-__all__ = [
-    "Linear",
-    "ReLU",
-    "Sequential",
-    "squared_error",
-    "softmax_cross_entropy",
-]
-
-
-# ---------------------------------------------------------------------------
-# input checks shared by the layers and the losses
-
-
-def _as_batch(name, array, *, features=None):
-    """A float64 copy of a 2-d batch, after checking its shape and values."""
-    if isinstance(array, (str, bytes)) or array is None:
-        raise TypeError(f"{name} must be a 2-d array of numbers, got {type(array).__name__}")
-    try:
-        out = np.array(array, dtype=np.float64)  # a copy: the caller's array is never touched
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"{name} must be a 2-d array of numbers: {error}") from None
-    if out.ndim != 2:
-        hint = (
-            f" A single example of shape {out.shape} is one row: pass {name}.reshape(1, -1)."
-            if out.ndim == 1
-            else ""
-        )
-        raise ValueError(
-            f"{name} must be 2-d with one example per row, shape (N, features); "
-            f"got shape {out.shape}.{hint}"
-        )
-    if features is not None and out.shape[1] != features:
-        raise ValueError(
-            f"{name} has {out.shape[1]} features per row (shape {out.shape}) "
-            f"but this layer expects {features}"
-        )
-    if not np.all(np.isfinite(out)):
-        raise ValueError(f"{name} contains NaN or infinite values")
-    return out
-
-
-# ---------------------------------------------------------------------------
-# layers
 
 
 class Linear:
@@ -178,11 +123,11 @@ class Linear:
         ndarray
             Shape (N, n_out).
         """
-        self._X = _as_batch("X", X, features=self.n_in)
+        self._X = _validate.batch(X, "X", features=self.n_in)
         return self._X @ self.W + self.b
 
     def backward(self, dY):
-        """Store ``dW`` and ``db`` and return ``dX``, given ``dY = ∂L/∂Y``.
+        """Store ``dW`` and ``db`` and return ``dX``, given ``dY``, the gradient ∇_Y L of the loss (shaped like Y).
 
         Parameters
         ----------
@@ -199,7 +144,7 @@ class Linear:
         """
         if self._X is None:
             raise RuntimeError("call forward(X) before backward(dY): the layer needs X")
-        dY = _as_batch("dY", dY, features=self.n_out)
+        dY = _validate.batch(dY, "dY", features=self.n_out)
         if dY.shape[0] != self._X.shape[0]:
             raise ValueError(
                 f"dY has {dY.shape[0]} rows but the last forward pass had {self._X.shape[0]}; "
@@ -268,7 +213,7 @@ class ReLU:
         ndarray
             Shape (N, features).
         """
-        X = _as_batch("X", X)
+        X = _validate.batch(X, "X")
         self._mask = X > 0
         return np.where(self._mask, X, 0.0)
 
@@ -288,7 +233,7 @@ class ReLU:
         """
         if self._mask is None:
             raise RuntimeError("call forward(X) before backward(dY): the layer needs X")
-        dY = _as_batch("dY", dY)
+        dY = _validate.batch(dY, "dY")
         if dY.shape != self._mask.shape:
             raise ValueError(
                 f"dY has shape {dY.shape} but the last output had shape {self._mask.shape}"
@@ -362,126 +307,3 @@ class Sequential:
     def __repr__(self):
         inner = ", ".join(repr(layer) for layer in self.layers)
         return f"Sequential({inner})"
-
-
-# ---------------------------------------------------------------------------
-# losses: each returns (value, gradient with respect to its first argument)
-
-def squared_error(prediction, target, *, reduction="sum"):
-    """Squared-error loss ``½‖prediction − target‖²`` and its gradient.
-
-    Parameters
-    ----------
-    prediction : array_like
-        Shape (N, K).
-        The network's outputs, one row per example.
-    target : array_like
-        Shape (N, K).
-        The wanted outputs.
-    reduction : str, optional
-        ``"sum"`` (default) gives ``½ Σ (prediction − target)²``; ``"mean"``
-        divides that by the batch size ``N``.
-
-    Returns
-    -------
-    value : float
-        The loss.
-    gradient : ndarray
-        Shape (N, K).
-        ``∂L/∂prediction``: ``prediction − target`` (divided by ``N`` for
-        ``"mean"``).
-
-    Examples
-    --------
-    >>> value, grad = squared_error([[3.0], [1.0]], [[1.0], [1.0]])
-    >>> value
-    2.0
-    >>> grad
-    array([[2.],
-           [0.]])
-    """
-    _validate.choice(reduction, "reduction", ("sum", "mean"))
-    prediction = _as_batch("prediction", prediction)
-    target = _as_batch("target", target)
-    if target.shape != prediction.shape:
-        raise ValueError(
-            f"target has shape {target.shape} but prediction has shape {prediction.shape}; "
-            "they must match"
-        )
-    residual = prediction - target
-    scale = 1.0 if reduction == "sum" else 1.0 / prediction.shape[0]
-    return float(0.5 * scale * np.sum(residual**2)), scale * residual
-
-
-def softmax_cross_entropy(logits, labels, *, reduction="mean"):
-    """Cross-entropy of the softmax of ``logits`` against integer labels, and its gradient.
-
-    The loss of one example with scores ``z`` and true class ``c`` is
-    ``−log softmax(z)_c = log Σ_k exp(z_k) − z_c``, computed stably (the row
-    maximum is subtracted first).
-
-    Parameters
-    ----------
-    logits : array_like
-        Shape (N, K).
-        Unnormalised class scores, one row per example.
-    labels : array_like of int
-        Shape (N,).
-        The true class of each example, in ``0 .. K-1``.
-    reduction : str, optional
-        ``"sum"`` or ``"mean"``: sum or average (default) the per-example losses over the batch.
-
-    Returns
-    -------
-    value : float
-        The loss.
-    gradient : ndarray
-        Shape (N, K).
-        ``∂L/∂logits = softmax(logits) − onehot(labels)`` (divided by ``N``
-        for ``"mean"``).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> value, grad = softmax_cross_entropy(np.zeros((1, 4)), [2])
-    >>> bool(np.isclose(value, np.log(4)))
-    True
-    >>> grad
-    array([[ 0.25,  0.25, -0.75,  0.25]])
-    """
-    _validate.choice(reduction, "reduction", ("sum", "mean"))
-    logits = _as_batch("logits", logits)
-    labels_array = np.asarray(labels)
-    if labels_array.shape != (logits.shape[0],):
-        raise ValueError(
-            f"labels must have shape (N,) = ({logits.shape[0]},), one class index per row of "
-            f"logits; got shape {labels_array.shape}"
-        )
-    if labels_array.size and not np.issubdtype(labels_array.dtype, np.integer):
-        raise TypeError(
-            f"labels must be integers (class indices), got dtype {labels_array.dtype}; "
-            "convert with labels.astype(int) if they are whole numbers"
-        )
-    n_classes = logits.shape[1]
-    if labels_array.size and (labels_array.min() < 0 or labels_array.max() >= n_classes):
-        raise ValueError(f"labels must lie in 0 .. {n_classes - 1} for {n_classes} classes")
-    return _softmax_cross_entropy(logits, labels_array, reduction)
-
-
-def _softmax_cross_entropy(logits, labels, reduction):
-    """The arithmetic of :func:`softmax_cross_entropy`, without its checks.
-
-    For a caller that checked its data once and then calls this in a loop
-    (the reference training loop of the book): ``logits`` a finite float64
-    array (N, K), ``labels`` integers in ``0 .. K-1`` of shape (N,).
-    """
-    shifted = logits - logits.max(axis=1, keepdims=True)
-    log_norm = np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-    log_probs = shifted - log_norm
-    rows = np.arange(logits.shape[0])
-    losses = -log_probs[rows, labels]
-    grad = np.exp(log_probs)
-    grad[rows, labels] -= 1.0
-    if reduction == "mean":
-        return float(losses.mean()), grad / logits.shape[0]
-    return float(losses.sum()), grad
