@@ -40,10 +40,7 @@ def png_bytes(fig, *, dpi=100, compress_level=6):
     Examples
     --------
     >>> fig = CellFigure(figsize=(1, 1))
-    >>> png = png_bytes(fig)
-    >>> png.startswith(b"\\x89PNG")
-    True
-    >>> shown_size(png) == (pixel_size(png)[0] / 2, pixel_size(png)[1] / 2)
+    >>> png_bytes(fig).startswith(b"\\x89PNG")
     True
     """
     buffer = io.BytesIO()
@@ -62,7 +59,8 @@ def pixel_size(png):
 
     Examples
     --------
-    >>> pixel_size(png_bytes(CellFigure(figsize=(1, 1)))) < (200, 200)  # trimmed
+    >>> width, height = pixel_size(png_bytes(CellFigure(figsize=(2, 1))))
+    >>> width > height
     True
     """
     if not isinstance(png, bytes) or png[:8] != b"\x89PNG\r\n\x1a\n":
@@ -75,8 +73,8 @@ def shown_size(png):
 
     Examples
     --------
-    >>> width, height = shown_size(png_bytes(CellFigure(figsize=(2, 1))))
-    >>> 150 < width <= 200 and 50 < height <= 100
+    >>> png = png_bytes(CellFigure(figsize=(2, 1)))
+    >>> shown_size(png) == (pixel_size(png)[0] / 2, pixel_size(png)[1] / 2)
     True
     """
     width, height = pixel_size(png)
