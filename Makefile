@@ -3,6 +3,7 @@
 #   make test   set up .venv, run the unit tests and nbval, build with -W, check the HTML in Chromium
 # and the maintainers' helpers:
 #   make lab         open the book in JupyterLab with the project's kernel
+#                    (extra options: make lab LAB_ARGS="--port=8890 --no-browser")
 #   make notebooks   re-execute every notebook in book/ in place (refresh stored outputs)
 #   make bench       print the benchmark tables
 
@@ -11,6 +12,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JOBS   ?= 2
+LAB_ARGS ?=
 NOTEBOOKS := $(sort $(wildcard book/*.ipynb))
 
 # the strict build: a warning, a broken reference or a missing figure fails it
@@ -32,6 +34,7 @@ test: $(STAMP) browser-setup
 	$(BIN)/python tools/simulated_cpu.py older-cpu -- $(NBVAL)
 	$(BUILD)
 	$(BIN)/python -m pytest tests/browser
+	$(BIN)/python -m pytest tests/lab
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,8 +51,12 @@ browser-setup:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; \
 	  else echo "chromium not installed and not root: the browser test will skip (apt-get install chromium to enable it)"; fi; }
 
+# JUPYTER_CONFIG_DIR=lab: jupyterlab-myst gets the book's macros, saving normalises the
+# notebook (lab/book_contents.py); JupyterLab refuses to run as root without --allow-root.
 lab: $(STAMP)
-	$(BIN)/jupyter lab book/
+	@echo "JupyterLab prints the address to open (with its token) below; stop it with Ctrl-C twice."
+	JUPYTER_CONFIG_DIR=$(CURDIR)/lab $(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR)/book \
+		$(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 notebooks: $(STAMP)
 	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)

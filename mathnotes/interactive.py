@@ -5,20 +5,27 @@ box or a dead control. :func:`interactive_figure` returns a widget whose
 display bundle carries, next to the live widget, an HTML picture of the
 default state with a sentence saying where the live version runs. JupyterLab
 shows the widget; the book (configured to skip the widget view) shows the
-picture.
+picture, and so does JupyterLab for a saved notebook before the cell is run
+again (the saved notebook keeps no widget view, see ``lab/``).
+
+The picture carries two notes: :data:`BOOK_NOTE` for the HTML book and
+:data:`LAB_NOTE`, marked ``hidden``, which the JupyterLab set up by
+``make lab`` shows instead (``lab/custom/custom.css``).
 """
 
 import base64
 import html
 import io
+import struct
 
 import ipywidgets
 import matplotlib.pyplot as plt
 
-STATIC_NOTE = (
+BOOK_NOTE = (
     "Static picture of the default state. Open this chapter in JupyterLab "
     "(see the introduction) to move the sliders."
 )
+LAB_NOTE = "Static picture of the default state. Run this cell to move the sliders."
 
 
 def figure_to_png(fig, *, dpi=100):
@@ -42,10 +49,17 @@ def figure_to_png(fig, *, dpi=100):
     return buffer.getvalue()
 
 
+def _png_size(png):
+    """The ``(width, height)`` in pixels of PNG bytes, read from its header."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("png must be the bytes of a PNG file")
+    return struct.unpack(">II", png[16:24])
+
+
 class LiveFigure(ipywidgets.VBox):
     """Sliders and the picture they redraw, with a static fallback for the book.
 
-    Build it with :func:`interactive_figure`. The live picture is an
+    Build it with :func:`mathnotes.interactive_figure`. The live picture is an
     ``ipywidgets.Image`` holding a PNG: redrawing sends no output messages,
     so the cell's stored output is the same on every run.
     """
@@ -65,7 +79,8 @@ class LiveFigure(ipywidgets.VBox):
         self.controls = {name: _control(name, abbrev) for name, abbrev in sliders.items()}
         self.defaults = self.values()
         self.static_png = self._render(self.defaults)
-        self.image = ipywidgets.Image(value=self.static_png, format="png")
+        self.image = ipywidgets.Image(format="png", layout={"height": "auto", "max_width": "100%"})
+        self._show(self.static_png)
         for control in self.controls.values():
             control.observe(self._redraw, names="value")
         super().__init__(children=[*self.controls.values(), self.image])
@@ -83,18 +98,29 @@ class LiveFigure(ipywidgets.VBox):
             )
         return figure_to_png(fig)
 
+    def _show(self, png):
+        # At its natural size, like a static figure: stretched to the output width it would
+        # be blurred (and larger than the figures around it).
+        width, _ = _png_size(png)
+        self.image.layout.width = f"{width}px"
+        self.image.value = png
+
     def _redraw(self, change=None):
-        self.image.value = self._render(self.values())
+        self._show(self._render(self.values()))
 
     def static_html(self):
         """The HTML shown where no kernel runs: picture, caption and note."""
         data = base64.b64encode(self.static_png).decode("ascii")
+        width, height = _png_size(self.static_png)
         caption = f"{html.escape(self.caption)} " if self.caption else ""
         return (
             '<figure class="mathnotes-static-widget">'
-            f'<img src="data:image/png;base64,{data}" alt="{html.escape(self.alt)}"/>'
-            f"<figcaption>{caption}<em>{html.escape(STATIC_NOTE)}</em></figcaption>"
-            "</figure>"
+            f'<img src="data:image/png;base64,{data}" width="{width}" height="{height}" '
+            f'alt="{html.escape(self.alt)}"/>'
+            f"<figcaption>{caption}"
+            f'<em class="mathnotes-note-book">{html.escape(BOOK_NOTE)}</em>'
+            f'<em class="mathnotes-note-lab" hidden>{html.escape(LAB_NOTE)}</em>'
+            "</figcaption></figure>"
         )
 
     def _repr_mimebundle_(self, **kwargs):

@@ -1,13 +1,17 @@
 """mathnotes.interactive_figure: live sliders, a static picture for the book."""
 
+import io
+
 import ipywidgets
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
+from PIL import Image  # noqa: E402
 
 import mathnotes as mn  # noqa: E402
+from mathnotes.interactive import BOOK_NOTE, LAB_NOTE  # noqa: E402
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -16,6 +20,16 @@ def draw_line(slope):
     fig, ax = plt.subplots(figsize=(2, 2))
     ax.plot([0, 1], [0, slope])
     return fig
+
+
+def draw_wide(width):
+    fig, ax = plt.subplots(figsize=(width, 2))
+    ax.plot([0, 1], [0, 1])
+    return fig
+
+
+def _pixel_width(png):
+    return Image.open(io.BytesIO(png)).size[0]
 
 
 def make(**kwargs):
@@ -43,6 +57,31 @@ def test_bundle_has_widget_and_static_fallback():
     assert "data:image/png;base64," in html
     assert "Move it." in html and "JupyterLab" in html
     assert bundle["text/plain"] == "LiveFigure: A line of slope 1."
+
+
+def test_static_picture_has_a_note_for_the_book_and_one_for_jupyterlab():
+    html = make().static_html()
+    assert f'<em class="mathnotes-note-book">{BOOK_NOTE}</em>' in html
+    # hidden in the book; lab/custom/custom.css shows it (and hides the other) in JupyterLab
+    assert f'<em class="mathnotes-note-lab" hidden>{LAB_NOTE}</em>' in html
+    assert "Run this cell" in LAB_NOTE and "Open this chapter in JupyterLab" in BOOK_NOTE
+
+
+def test_static_picture_declares_its_natural_size():
+    live = make()
+    width, height = Image.open(io.BytesIO(live.static_png)).size
+    assert f'width="{width}" height="{height}"' in live.static_html()
+
+
+def test_live_picture_is_shown_at_its_natural_size():
+    live = mn.interactive_figure(draw_wide, alt="A line.", width=(1.0, 5.0, 1.0))
+    before = _pixel_width(live.image.value)
+    assert live.image.layout.width == f"{before}px"
+    assert live.image.layout.max_width == "100%"  # shrinks in a narrow window, never stretches
+    live.controls["width"].value = 5.0
+    after = _pixel_width(live.image.value)
+    assert after > before
+    assert live.image.layout.width == f"{after}px"
 
 
 def test_static_picture_is_the_same_on_every_run():

@@ -2,17 +2,27 @@
 
 nbval checks that stored outputs match a fresh run; these tests check what nbval
 cannot: that the outputs come from one clean top-to-bottom run, that no error or
-warning was stored, that every figure has alt text, and that each chapter has
-its learning goals, exercises with solutions, and a pitfalls section.
+warning was stored, that every figure has alt text, that each chapter has
+its learning goals, exercises with solutions, and a pitfalls section, and that
+every notebook is in the normal form the executor (and JupyterLab's save, see
+``lab/``) writes: the environment's kernelspec, so that opening it in
+JupyterLab does not mark it modified; no widget state or views; every
+exercise solution's code collapsed.
 """
 
+import copy
 import json
 import re
+import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 
 BOOK = Path(__file__).resolve().parents[2] / "book"
+sys.path.insert(0, str(BOOK.parent / "tools"))
+from execute_notebooks import kernelspec, normalise, solution_cells  # noqa: E402
+
 TOC = (BOOK.parent / "_toc.yml").read_text(encoding="utf-8")
 NOTEBOOKS = sorted(BOOK.glob("*.ipynb"))
 CHAPTERS = [p for p in NOTEBOOKS if p.name.startswith("ch")]
@@ -76,3 +86,28 @@ def test_chapter_has_goals_exercises_solutions_and_pitfalls(path):
     assert len(exercises) >= 4, f"{path.name} has {len(exercises)} exercises, fewer than four"
     assert len(solutions) >= len(exercises), f"{path.name}: an exercise has no solution"
     assert re.search(r"^#+ .*Pitfalls", text, re.MULTILINE), f"{path.name} has no Pitfalls section"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_in_normal_form(path):
+    nb = nbformat.read(path, as_version=4)
+    assert nb.metadata["kernelspec"] == kernelspec(), (
+        f"{path.name} stores kernelspec {nb.metadata['kernelspec']}: JupyterLab marks it "
+        "modified on opening; run `make notebooks`"
+    )
+    assert normalise(copy.deepcopy(nb)) == nb, (
+        f"{path.name} is not in the form tools/execute_notebooks.py writes: run `make notebooks`"
+    )
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_only_solution_code_is_collapsed(path):
+    nb = nbformat.read(path, as_version=4)
+    solutions = {id(cell) for cell in solution_cells(nb)}
+    assert solutions, f"{path.name}: no code cell between solution-start and solution-end"
+    for index, cell in enumerate(nb.cells):
+        collapsed = cell.metadata.get("jupyter", {}).get("source_hidden", False)
+        if id(cell) in solutions:
+            assert collapsed, f"{path.name} cell {index}: a solution's code is not collapsed"
+        else:
+            assert not collapsed, f"{path.name} cell {index}: collapsed, but not a solution"

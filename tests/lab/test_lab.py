@@ -1,0 +1,384 @@
+"""The chapters in JupyterLab, as a reader meets them after `make lab`.
+
+JupyterLab is started from ``.venv`` with the configuration of ``lab/`` on
+127.0.0.1 with a token, serving a copy of ``book/`` (the test saves notebooks).
+Every notebook is opened in headless Chromium, run top to bottom, saved, closed
+with its kernel and reopened. The test fails on: a notebook marked modified as
+soon as it opens, raw MyST markup or a math error in rendered markdown, an
+exercise solution shown open, an error or stderr output, a figure cell without
+a live widget after the run or with a stretched picture, a slider move that
+does not change the picture, a saved file that differs from what
+``make notebooks`` writes in anything but outputs, "Error displaying widget" or
+a missing static picture after the reopen, and a browser console error.
+Screenshots go to ``_build/lab/``.
+"""
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tools"))
+from execute_notebooks import normalise, solution_cells  # noqa: E402
+
+NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
+SCREENSHOTS = ROOT / "_build" / "lab"
+JUPYTER = ROOT / ".venv" / "bin" / "jupyter"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+TOKEN = "mathnotes-lab-test"
+SETTINGS = {
+    # JupyterLab 4 renders only the cells in view; the test counts what is on the page.
+    "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},
+    "@jupyterlab/apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
+}
+# Directive fences, roles (the plain renderer shows "{doc}" and the target as code) and labels.
+ROLES = r"doc|ref|numref|eq|cite(?::[a-z]+)?|prf:ref|term|abbr|download|index|sub|sup"
+RAW_MYST = re.compile(rf":::|```\{{|\{{(?:{ROLES})\}}|^\([\w-]+\)=", re.MULTILINE)
+STATIC_PICTURE = "mathnotes-static-widget"
+
+# Visible text of the rendered markdown cells, without code and math.
+MARKDOWN_TEXT_JS = """() => Array.from(document.querySelectorAll('.jp-MarkdownCell')).map(cell => {
+  const copy = cell.cloneNode(true);
+  copy.querySelectorAll('code, pre, mjx-container, .jp-InputArea-editor, style, script')
+      .forEach(node => node.remove());
+  return copy.innerText;
+}).join('\\n')"""
+PANEL_JS = "window.jupyterapp.shell.currentWidget"
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for(url, seconds):
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return response.status
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        message = ("Chromium is not installed: `apt-get install chromium` (as root) enables the "
+                   "JupyterLab test")
+        if os.environ.get("CI"):
+            pytest.fail(message + " (CI is set, so this test may not skip)")
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory):
+    """A JupyterLab server on a copy of the book; yields (base URL, folder it serves)."""
+    home = tmp_path_factory.mktemp("lab")
+    book = home / "book"
+    shutil.copytree(ROOT / "book", book,
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    for plugin, values in SETTINGS.items():
+        path = home / "settings" / f"{plugin}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values), encoding="utf-8")
+    # The debugger reports a console error when a kernel is shut down while it restores its
+    # state, which the test does on purpose; a reader never sees it. It is not under test.
+    page_config = home / "config" / "labconfig" / "page_config.json"
+    page_config.parent.mkdir(parents=True)
+    disabled = {"@jupyterlab/debugger-extension": True}
+    page_config.write_text(json.dumps({"disabledExtensions": disabled}))
+    port = _free_port()
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(ROOT / "lab"),
+           "JUPYTER_CONFIG_PATH": str(home / "config"),
+           "JUPYTER_RUNTIME_DIR": str(home / "runtime")}
+    log = (home / "server.log").open("w")
+    server = subprocess.Popen(
+        [str(JUPYTER), "lab", "--no-browser", "--allow-root", "--ip=127.0.0.1", f"--port={port}",
+         f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={book}",
+         f"--LabApp.user_settings_dir={home / 'settings'}",
+         f"--LabApp.workspaces_dir={home / 'workspaces'}",
+         "--LabApp.expose_app_in_browser=True"],
+        env=env, stdout=log, stderr=subprocess.STDOUT, cwd=home,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(f"{base}/api/status?token={TOKEN}", 60)
+        yield base, book
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def app(browser, lab):
+    """One JupyterLab page for all chapters (loading the application is the slow part)."""
+    base, _ = lab
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{base}/lab?token={TOKEN}&reset")
+    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.started", timeout=120_000)
+    page.evaluate("async () => { await window.jupyterapp.started;"
+                  " window.jupyterapp.shell.collapseLeft(); }")
+    yield page
+    context.close()
+
+
+class Chapter:
+    """One notebook open in JupyterLab, with what went wrong on the way."""
+
+    def __init__(self, page, path):
+        self.path = path
+        self.name = path.name
+        self.problems = []
+        self.figure_names = _figure_names(path)
+        self.start = time.monotonic()
+        self.page = page
+        page.on("console", self._console)
+        page.on("pageerror", self._page_error)
+        self.open()
+
+    def _page_error(self, error):
+        self.problems.append(f"page error: {error}")
+
+    def close(self):
+        self.js("if (panel && panel.context.path === arg) {"
+                " await panel.sessionContext.shutdown(); panel.dispose(); }", self.name)
+        self.page.remove_listener("console", self._console)
+        self.page.remove_listener("pageerror", self._page_error)
+
+    def _console(self, message):
+        if message.type != "error":
+            return
+        unresolved = set(re.findall(r"Cross reference target was not found: (\S+)", message.text))
+        if unresolved and unresolved <= self.figure_names:
+            return  # known: jupyterlab-myst reads labels from markdown cells only
+        self.problems.append(f"console error: {message.text[:300]}")
+
+    def mark(self, what):
+        if os.environ.get("LAB_TEST_VERBOSE"):
+            print(f"{time.monotonic() - self.start:6.1f} s  {self.name}: {what}")
+
+    def js(self, body, arg=None):
+        return self.page.evaluate(f"async (arg) => {{ const panel = {PANEL_JS}; {body} }}", arg)
+
+    def wait_until_open(self):
+        self.page.wait_for_function(
+            f"() => window.jupyterapp && {PANEL_JS} && {PANEL_JS}.context"
+            f" && {PANEL_JS}.context.path === {json.dumps(self.name)}"
+            f" && {PANEL_JS}.context.isReady", timeout=60_000)
+        self.js("await panel.revealed; await panel.sessionContext.ready;")
+        # every markdown cell rendered by jupyterlab-myst, math typeset
+        self.page.wait_for_function(
+            "() => !document.querySelector('.jp-MarkdownCell:not(.jp-mod-rendered)')",
+            timeout=30_000)
+        try:  # MathJax typesets after the render: no $ left outside code
+            self.page.wait_for_function(f"() => !({MARKDOWN_TEXT_JS})().includes('$')",
+                                        timeout=20_000)
+        except Exception:
+            self.problems.append("math left as $...$ TeX in rendered markdown")
+
+    def kernel_names(self):
+        """The kernel display name the file stores and that of the kernel JupyterLab started."""
+        return self.js("const spec = await panel.sessionContext.session.kernel.spec;"
+                       "const file = await window.jupyterapp.serviceManager.contents.get(arg);"
+                       "return [file.content.metadata.kernelspec.display_name, spec.display_name];",
+                       self.name)
+
+    def dirty(self):
+        return self.js("return panel.context.model.dirty;")
+
+    def hidden_code_cells(self, outputs_too=True):
+        """Indices of the code cells whose code (and outputs, if asked) is collapsed."""
+        return self.js("""return panel.content.widgets.map((cell, index) => [cell, index])
+            .filter(([cell]) => cell.model.type === 'code' && cell.inputHidden
+                                && (cell.outputHidden || !arg))
+            .map(([, index]) => index);""", outputs_too)
+
+    def run_all(self):
+        self.js("await panel.sessionContext.ready;"
+                "await window.jupyterapp.commands.execute('notebook:run-all-cells');")
+        self.page.wait_for_function(
+            f"() => {PANEL_JS}.sessionContext.session.kernel.status === 'idle'", timeout=60_000)
+
+    def cell(self, index):
+        return self.page.locator(f'.jp-Notebook .jp-Cell[data-windowed-list-index="{index}"]')
+
+    def open(self):
+        self.js("await window.jupyterapp.commands.execute('docmanager:open', {path: arg});",
+                self.name)
+        self.wait_until_open()
+
+    def save_close_reopen(self):
+        self.js("await window.jupyterapp.commands.execute('docmanager:save');")
+        self.js("await panel.sessionContext.shutdown(); panel.dispose();")
+        self.open()
+
+
+def _expected(path):
+    """Indices (as served, after the macros cell) of solution cells and figure cells."""
+    nb = nbformat.read(path, as_version=4)
+    solutions = {id(cell) for cell in solution_cells(nb)}
+    solution_indices, figure_indices = [], []
+    for index, cell in enumerate(nb.cells, start=1):
+        if id(cell) in solutions:
+            solution_indices.append(index)
+        outputs = cell.get("outputs", [])
+        html = "".join("".join(o.get("data", {}).get("text/html", "")) for o in outputs)
+        if STATIC_PICTURE in html:
+            figure_indices.append(index)
+    return solution_indices, figure_indices
+
+
+def _figure_names(path):
+    """Names of the figures a notebook labels in code-cell metadata (for {numref})."""
+    nb = nbformat.read(path, as_version=4)
+    names = (cell.metadata.get("mystnb", {}).get("figure", {}).get("name") for cell in nb.cells)
+    return {name for name in names if name}
+
+
+def _move_slider(chapter, cell):
+    image = cell.locator("img.widget-image")
+    before = image.get_attribute("src")
+    handle = cell.locator(".widget-slider .noUi-handle").first
+    handle.focus()
+    handle.press("ArrowRight")
+    try:
+        chapter.page.wait_for_function(
+            "([node, before]) => node.getAttribute('src') !== before",
+            arg=[image.element_handle(), before], timeout=15_000)
+    except Exception:
+        handle.press("ArrowLeft")
+        handle.press("ArrowLeft")
+        chapter.page.wait_for_function(
+            "([node, before]) => node.getAttribute('src') !== before",
+            arg=[image.element_handle(), before], timeout=15_000)
+
+
+def _stored_form(nb):
+    """What the repository stores of a notebook, outputs aside."""
+    return nb.metadata, [(c.cell_type, c.source, c.metadata) for c in nb.cells]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_chapter_reads_runs_and_reopens_in_jupyterlab(app, lab, path):
+    _, book = lab
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    solution_indices, figure_indices = _expected(path)
+    cells = nbformat.read(path, as_version=4).cells
+    reference_index = next((index for index, cell in enumerate(cells, start=1)
+                            if "{numref}`fig-" in cell.source), None)
+    chapter = Chapter(app, path)
+    problems = chapter.problems
+    try:
+        chapter.mark('open')
+        if chapter.dirty():
+            problems.append("marked modified as soon as it opened")
+        stored, running = chapter.kernel_names()
+        if stored != running:  # JupyterLab rewrites the stored name (and marks it modified)
+            problems.append(f"stored kernel name {stored!r}, the kernel is {running!r}")
+        text = chapter.page.evaluate(MARKDOWN_TEXT_JS)
+        problems += [f"raw MyST markup: {m!r}" for m in sorted(set(RAW_MYST.findall(text)))]
+        # MathJax: a syntax error, an undefined macro (red text); jupyterlab-myst: its error box
+        for selector in ("mjx-merror", 'mjx-container [style*="color: red"]', ".text-red-500"):
+            count = chapter.page.locator(f".jp-MarkdownCell {selector}").count()
+            if count:
+                problems.append(f"{count} math errors ({selector}) in rendered markdown")
+        if chapter.hidden_code_cells() != solution_indices:
+            problems.append(f"collapsed code cells {chapter.hidden_code_cells()}, "
+                            f"solutions are {solution_indices}")
+        definition = chapter.page.locator(".jp-MarkdownCell", has_text="Definition").first
+        if definition.count():
+            definition.screenshot(path=SCREENSHOTS / f"{path.stem}-definition.png")
+        if reference_index is not None:
+            chapter.cell(reference_index).screenshot(
+                path=SCREENSHOTS / f"{path.stem}-figure-reference.png")
+        if solution_indices:  # the exercise and its collapsed solution below it
+            exercise, solution = (chapter.cell(solution_indices[0] + k) for k in (-1, 0))
+            solution.scroll_into_view_if_needed()
+            top, bottom = exercise.bounding_box(), solution.bounding_box()
+            chapter.page.screenshot(path=SCREENSHOTS / f"{path.stem}-exercise.png", clip={
+                "x": top["x"], "y": max(top["y"], 0), "width": top["width"],
+                "height": bottom["y"] + bottom["height"] - max(top["y"], 0)})
+
+        chapter.run_all()
+        chapter.mark('ran')
+        errors = chapter.page.locator(
+            '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
+        if errors.count():
+            problems.append(f"error or stderr output: {errors.first.inner_text()[:300]}")
+        # JupyterLab shows a cell's outputs again when it runs it; the code stays collapsed
+        if chapter.hidden_code_cells(outputs_too=False) != solution_indices:
+            problems.append("a solution's code opened when the notebook ran")
+        for index in figure_indices:
+            cell = chapter.cell(index)
+            image = cell.locator("img.widget-image")
+            if image.count() != 1:
+                problems.append(f"cell {index}: no live widget after the run")
+                continue
+            shown, natural, room = image.evaluate(
+                "node => [node.getBoundingClientRect().width, node.naturalWidth,"
+                " node.parentElement.clientWidth]")
+            if shown > natural + 1 or (shown < natural - 1 and shown < room - 1):
+                problems.append(f"cell {index}: live picture {natural} px wide shown at "
+                                f"{shown:.0f} px (room for {room} px)")
+            try:
+                _move_slider(chapter, cell)
+            except Exception as error:  # a timeout: the picture did not change
+                problems.append(f"cell {index}: moving a slider did not change the picture "
+                                f"({type(error).__name__})")
+
+        chapter.mark('sliders moved')
+        chapter.save_close_reopen()
+        chapter.mark('reopened')
+        saved = nbformat.read(book / path.name, as_version=4)
+        expected = normalise(nbformat.read(path, as_version=4))
+        if _stored_form(saved) != _stored_form(expected):
+            problems.append("the saved notebook differs from what `make notebooks` writes "
+                            "(metadata or sources)")
+        for index in figure_indices:
+            chapter.cell(index).locator(f".{STATIC_PICTURE} img").wait_for(timeout=10_000)
+        chapter.page.wait_for_timeout(2000)  # the widget manager reports a missing model late
+        if chapter.page.get_by_text("Error displaying widget").count():
+            problems.append('"Error displaying widget" after save and reopen')
+        for index in figure_indices:
+            cell = chapter.cell(index)
+            if not cell.locator(f".{STATIC_PICTURE} img").is_visible():
+                problems.append(f"cell {index}: no static picture after save and reopen")
+            if not cell.locator(".mathnotes-note-lab").is_visible() or \
+                    cell.locator(".mathnotes-note-book").is_visible():
+                problems.append(f"cell {index}: the static picture's note is not JupyterLab's")
+        if figure_indices:
+            chapter.cell(figure_indices[0]).locator(f".{STATIC_PICTURE}").screenshot(
+                path=SCREENSHOTS / f"{path.stem}-widget-after-reopen.png")
+        chapter.mark('done')
+    finally:
+        chapter.close()
+    problems = list(dict.fromkeys(problems))  # each problem once, in the order met
+    assert not problems, f"{path.name} in JupyterLab:\n" + "\n".join(problems)
