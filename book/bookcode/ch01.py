@@ -473,9 +473,9 @@ def plot_column_picture(A, b, x=None, *, ax=None, show_span=True, fit=False, leg
         ax.set_aspect("equal")
         for axis in (ax.xaxis, ax.yaxis, ax.zaxis):  # few ticks: 3-D labels crowd at the corners
             axis.set_major_locator(MaxNLocator(nbins=4))
-        ax.set_zlabel("3rd component")
-    ax.set_xlabel("1st component")
-    ax.set_ylabel("2nd component")
+        ax.set_zlabel("component 3")
+    ax.set_xlabel("component 1")
+    ax.set_ylabel("component 2")
     if legend:
         ax.legend(**_legend_options(legend_kw))
     return ax.figure
@@ -510,7 +510,7 @@ _VERDICT = {
 }
 
 
-def plot_system_2x2(A, b, *, axes=None, reach=3.0, figsize=(8.2, 5.1)):
+def plot_system_2x2(A, b, *, axes=None, reach=3.0, figsize=(8.0, 5.1)):
     """Row picture and column picture of a 2x2 system, side by side.
 
     This is the drawing of chapter 1's explorer. The left panel shows each
@@ -571,7 +571,7 @@ def plot_system_2x2(A, b, *, axes=None, reach=3.0, figsize=(8.2, 5.1)):
     return fig
 
 
-def plot_least_squares(t, y, coef, *, figsize=(8.2, 4.3)):
+def plot_least_squares(t, y, coef, *, figsize=(8.0, 4.3)):
     """A straight-line fit by least squares, and the loss it minimises.
 
     The model is ``y ~ coef[0] + coef[1] * t``. The left panel shows the data,

@@ -156,7 +156,7 @@ def plot_gradient_field(
     return ax.figure
 
 
-def plot_step_size_errors(steps, panels, *, slopes=None, roundoff=None, figsize=(8.2, 3.6)):
+def plot_step_size_errors(steps, panels, *, slopes=None, roundoff=None, figsize=(8.0, 3.6)):
     """Log-log plots of finite-difference errors against the step size.
 
     Parameters
@@ -264,7 +264,7 @@ def plot_linearisation(
     ylim=(-2.0, 2.0),
     levels=14,
     resolution=101,
-    figsize=(8.2, 3.6),
+    figsize=(8.0, 3.6),
 ):
     """A point, a direction and the tangent-plane prediction along it.
 
@@ -363,7 +363,7 @@ def plot_linearisation(
 
 
 def plot_partial_slices(f, grad, point, *, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0), levels=14, resolution=101,
-                        figsize=(8.2, 5.5)):
+                        figsize=(8.0, 5.5)):
     """Partial derivatives as slopes of slices through a point.
 
     Left: contour lines of ``f`` with the two slices through ``p = (x0, y0)``:

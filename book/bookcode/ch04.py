@@ -152,7 +152,7 @@ def plot_chain_tangents(stages, x0, *, width=1.0, ncols=3, figsize=None):
     panels = len(stages) + 1
     ncols = min(ncols, panels)
     nrows = -(-panels // ncols)
-    fig = CellFigure(figsize=figsize or (2.7 * ncols, 2.4 * nrows), layout="constrained")
+    fig = CellFigure(figsize=figsize or (2.65 * ncols, 2.4 * nrows), layout="constrained")
     # A short last row is spread over the full width, so no grid cell is left empty.
     last = panels - ncols * (nrows - 1)
     span = ncols * last // math.gcd(ncols, last)  # grid columns: a multiple of both
@@ -192,7 +192,7 @@ def plot_chain_tangents(stages, x0, *, width=1.0, ncols=3, figsize=None):
     return fig
 
 
-def plot_total_derivative(f, paths, x0, *, width=1.5, figsize=(8.2, 3.2)):
+def plot_total_derivative(f, paths, x0, *, width=1.5, figsize=(8.0, 3.2)):
     """Draw a function of ``x`` whose derivative is a sum over paths.
 
     Parameters

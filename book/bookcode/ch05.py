@@ -15,7 +15,7 @@ from mathnotes._validate import finite_array
 from mathnotes.nn import softmax_cross_entropy
 
 
-def plot_softmax_gradient(scores, target, *, class_names=None, figsize=(8.2, 3.1)):
+def plot_softmax_gradient(scores, target, *, class_names=None, figsize=(8.0, 3.1)):
     """Softmax probabilities, the target, and the cross-entropy gradient ``p - y``.
 
     The left panel shows the probabilities ``p = softmax(scores)`` next to

@@ -270,7 +270,7 @@ def plot_im2col(size=4, kernel=3, stride=1, ax=None):
     the unfolded matrix, one row per patch, each cell showing the pixel it copies. ``ax`` is a
     pair of axes, or None for a new figure. Returns the figure.
     """
-    fig, (ax_img, ax_mat) = _new_axes(ax, (8.2, 3.6), ncols=2)
+    fig, (ax_img, ax_mat) = _new_axes(ax, (8.0, 3.6), ncols=2)
     pixels = np.arange(size * size, dtype=float).reshape(1, 1, size, size)
     cols = im2col(pixels, kernel, kernel, stride).astype(int)
     n_out = conv_output_size(size, kernel, stride, 0)
@@ -322,7 +322,7 @@ def plot_attention_gradient(P, dK, dV, query, ax=None):
     ``P`` is ``(T, T)``; ``dK`` and ``dV`` are ``(T, d)``. ``ax`` is a pair of axes or None.
     Returns the figure.
     """
-    fig, (ax_p, ax_g) = _new_axes(ax, (8.2, 3.5), ncols=2)
+    fig, (ax_p, ax_g) = _new_axes(ax, (8.0, 3.5), ncols=2)
     T = len(P)
     ax_p.imshow(P, cmap="Blues", vmin=0, vmax=1)
     ax_p.add_patch(_outline(-0.5, query - 0.5, T, "tab:red", height=1))

@@ -25,7 +25,7 @@ from mathnotes._validate import finite_array, integer, real
 # figure inch is 100 CSS pixels: 671 px measured at a 1280 px window). A wider figure is
 # scaled down, so its text must stay readable (at least 9 CSS pixels) at that scale.
 COLUMN_INCHES = 6.7
-MAX_FIGURE_INCHES = 8.2  # the widest figure: its smallest text (8 pt) is shown at 9.1 px
+MAX_FIGURE_INCHES = 8.0  # the widest figure: its smallest text (8 pt) is shown at 9.3 px
 BOOK_STYLE = {
     "font.size": 9.0,
     "axes.titlesize": 10.0,  # one title size for every panel
