@@ -266,9 +266,10 @@ def _new_axes(ax, figsize, ncols=1):
 def plot_im2col(size=4, kernel=3, stride=1, ax=None):
     """Draw how im2col unfolds the patches of a one-channel ``size x size`` image.
 
-    Left, the image with its pixels numbered and each patch outlined in its own colour; right,
-    the unfolded matrix, one row per patch, each cell showing the pixel it copies. ``ax`` is a
-    pair of axes, or None for a new figure. Returns the figure.
+    Left, the image with its pixels numbered from 0 (NumPy's flat index, row by row) and each
+    patch outlined in its own colour; right, the unfolded matrix, one row per patch, each cell
+    showing the pixel it copies. ``ax`` is a pair of axes, or None for a new figure. Returns the
+    figure.
     """
     fig, (ax_img, ax_mat) = _new_axes(ax, (8.0, 3.6), ncols=2)
     pixels = np.arange(size * size, dtype=float).reshape(1, 1, size, size)
@@ -319,8 +320,9 @@ def plot_attention_gradient(P, dK, dV, query, ax=None):
     """Attention weights with one query row marked, and the size of each key's and value's
     gradient when only that query's output receives an upstream gradient.
 
-    ``P`` is ``(T, T)``; ``dK`` and ``dV`` are ``(T, d)``. ``ax`` is a pair of axes or None.
-    Returns the figure.
+    ``P`` is ``(T, T)``; ``dK`` and ``dV`` are ``(T, d)``; ``query`` is NumPy's 0-based row of
+    ``P``. The figure numbers positions from 1, as the book's text does. ``ax`` is a pair of
+    axes or None. Returns the figure.
     """
     fig, (ax_p, ax_g) = _new_axes(ax, (8.0, 3.5), ncols=2)
     T = len(P)
@@ -328,18 +330,19 @@ def plot_attention_gradient(P, dK, dV, query, ax=None):
     ax_p.add_patch(_outline(-0.5, query - 0.5, T, "tab:red", height=1))
     ax_p.set_xlabel("key position j")
     ax_p.set_ylabel("query position i")
-    ax_p.set_title(f"attention weights P (row {query} marked)")
+    ax_p.set_title(f"attention weights P (row {query + 1} marked)")
     positions = np.arange(T)
     width = 0.4
     ax_g.bar(positions - width / 2, np.linalg.norm(dK, axis=1), width, label="‖row j of dK‖")
     ax_g.bar(positions + width / 2, np.linalg.norm(dV, axis=1), width, label="‖row j of dV‖")
     ax_g.axvline(query + 0.5, color="tab:red", linestyle=":", linewidth=1)
     ax_g.set_xlabel("key position j")
-    ax_g.set_title(f"gradients from query {query}'s output only")
+    ax_g.set_title(f"gradients from query {query + 1}'s output only")
     ax_g.legend(loc="upper right")
-    ax_g.set_xticks(positions)
-    ax_p.set_xticks(positions)
-    ax_p.set_yticks(positions)
+    labels = [str(j + 1) for j in positions]
+    ax_g.set_xticks(positions, labels)
+    ax_p.set_xticks(positions, labels)
+    ax_p.set_yticks(positions, labels)
     return fig
 
 

@@ -83,7 +83,7 @@ def test_conv_forward_and_backward_match_the_loops(rng, conv_inputs, stride, pad
     assert out.shape == naive.shape and np.allclose(out, naive)
     dout = rng.standard_normal(out.shape)
     for fast, slow in zip(ch08.conv2d_backward(dout, cache),
-                          ch08.conv2d_naive_backward(dout, x, w, stride, pad)):
+                          ch08.conv2d_naive_backward(dout, x, w, stride, pad), strict=True):
         assert fast.shape == slow.shape and np.allclose(fast, slow)
 
 
@@ -161,7 +161,8 @@ def test_traced_convolution_matches(rng, conv_inputs, stride, pad):
     dout = rng.standard_normal(out.shape)
     out_t, grads_t = traced_grads(lambda *v: ch08.conv2d_traced(*v, stride, pad), [x, w, b], dout)
     assert np.allclose(out_t, out)
-    assert all(np.allclose(t, h) for t, h in zip(grads_t, ch08.conv2d_backward(dout, cache)))
+    hand = ch08.conv2d_backward(dout, cache)
+    assert all(np.allclose(t, h) for t, h in zip(grads_t, hand, strict=True))
 
 
 @pytest.mark.parametrize("axis", [0, -1])
@@ -171,7 +172,8 @@ def test_traced_normalisation_matches(rng, axis):
     dy = rng.standard_normal(y.shape)
     out_t, grads_t = traced_grads(lambda *v: ch08.normalize_traced(*v, axis), [x, gamma, beta], dy)
     assert np.allclose(out_t, y)
-    assert all(np.allclose(t, h) for t, h in zip(grads_t, ch08.normalize_backward(dy, cache)))
+    hand = ch08.normalize_backward(dy, cache)
+    assert all(np.allclose(t, h) for t, h in zip(grads_t, hand, strict=True))
 
 
 @pytest.mark.parametrize("causal", [False, True])
@@ -181,7 +183,8 @@ def test_traced_attention_matches(rng, causal):
     dO = rng.standard_normal(out.shape)
     out_t, grads_t = traced_grads(lambda *v: ch08.attention_traced(*v, causal), [Q, K, V], dO)
     assert np.allclose(out_t, out)
-    assert all(np.allclose(t, h) for t, h in zip(grads_t, ch08.attention_backward(dO, cache)))
+    hand = ch08.attention_backward(dO, cache)
+    assert all(np.allclose(t, h) for t, h in zip(grads_t, hand, strict=True))
 
 
 # ---------------------------------------------------------------------------------- figures
@@ -202,3 +205,12 @@ def test_figures_draw_into_given_axes_without_pyplot(rng):
     P = ch08.softmax_rows(rng.standard_normal((4, 4)))
     assert ch08.plot_attention_gradient(P, np.ones((4, 2)), np.ones((4, 2)), 1, ax=axes) is fig
     assert plt.get_fignums() == before
+
+
+def test_plot_attention_gradient_numbers_positions_from_one(rng):
+    P = ch08.softmax_rows(rng.standard_normal((4, 4)))
+    fig = ch08.plot_attention_gradient(P, np.ones((4, 2)), np.ones((4, 2)), 0)
+    ax_p, ax_g = fig.axes[:2]
+    assert [t.get_text() for t in ax_p.get_xticklabels()] == ["1", "2", "3", "4"]
+    assert [t.get_text() for t in ax_g.get_xticklabels()] == ["1", "2", "3", "4"]
+    assert "row 1 marked" in ax_p.get_title() and "query 1's" in ax_g.get_title()

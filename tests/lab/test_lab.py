@@ -157,7 +157,7 @@ class Chapter:
         self.path = path
         self.name = path.name
         self.problems = []
-        self.figure_names = _figure_names(path)
+        self.foreign_labels = _labels_jupyterlab_cannot_see(path)
         self.start = time.monotonic()
         self.page = page
         page.on("console", self._console)
@@ -177,8 +177,8 @@ class Chapter:
         if message.type != "error":
             return
         unresolved = set(re.findall(r"Cross reference target was not found: (\S+)", message.text))
-        if unresolved and unresolved <= self.figure_names:
-            return  # known: jupyterlab-myst reads labels from markdown cells only
+        if unresolved and unresolved <= self.foreign_labels:
+            return  # known: jupyterlab-myst resolves only labels of this notebook's markdown
         self.problems.append(f"console error: {message.text[:300]}")
 
     def mark(self, what):
@@ -256,11 +256,27 @@ def _expected(path):
     return solution_indices, figure_indices
 
 
-def _figure_names(path):
-    """Names of the figures a notebook labels in code-cell metadata (for {numref})."""
+def _labels_jupyterlab_cannot_see(path):
+    """Labels a notebook may refer to that jupyterlab-myst cannot resolve: the names of its
+    figures (set in code-cell metadata) and every label defined in the book's other pages.
+
+    A label defined nowhere is not in this set, so a broken reference still fails the test.
+    """
     nb = nbformat.read(path, as_version=4)
-    names = (cell.metadata.get("mystnb", {}).get("figure", {}).get("name") for cell in nb.cells)
+    names = {cell.metadata.get("mystnb", {}).get("figure", {}).get("name") for cell in nb.cells}
+    for other in path.parent.glob("*.ipynb"):
+        if other.name != path.name:
+            names |= _labels_in(other.read_text(encoding="utf-8"))
+    for page in path.parent.glob("*.md"):
+        names |= _labels_in(page.read_text(encoding="utf-8"))
     return {name for name in names if name}
+
+
+def _labels_in(text):
+    """Targets ``(label)=``, directive ``:label:`` options and figure ``"name"`` fields."""
+    return set(re.findall(r"\((\S+?)\)=", text)
+               + re.findall(r":label:\s*(\S+?)(?:\\n|\s|$)", text)
+               + re.findall(r'"name":\s*"([^"]+)"', text))
 
 
 def _move_slider(chapter, cell):
