@@ -177,7 +177,8 @@ def plot_matrices(
     rows = max(m.shape[0] for m in mats)
     widths = [max(m.shape[1], _MIN_COLUMNS) for m in mats]  # room for a title above a narrow column
     cells_across = sum(widths) + 0.9 * len(mats)
-    cell = min(_CELL_INCHES, (MAX_FIGURE_INCHES - 0.4) / cells_across)  # many columns: smaller cells
+    # many columns get smaller cells: the figure stays within the widest figure
+    cell = min(_CELL_INCHES, (MAX_FIGURE_INCHES - 0.4) / cells_across)
     width = cell * cells_across + 0.4
     height = cell * rows + (1.6 if suptitle else 1.2)
     fig = CellFigure(figsize=(width, height), layout="constrained")
