@@ -57,7 +57,7 @@ def main():
         "layers, checks at every step": best_seconds(lambda: train_with_layers(X, y, **SETTINGS)),
         "train_two_layer, checks once": best_seconds(lambda: ch07.train_two_layer(X, y, **SETTINGS)),
         "widget redraw (train + figure + PNG)":
-            best_seconds(lambda: ch07.plot_training_run(X, y, **SETTINGS)._repr_png_(), 3),
+            best_seconds(lambda: ch07.plot_training_run(X, y, **SETTINGS)._repr_png_()[0], 3),
     }
     width = max(map(len, rows))
     print(f"{'measure (2000 SGD steps)':<{width}}  {'seconds':>8}")

@@ -15,45 +15,17 @@ The picture carries two notes: :data:`BOOK_NOTE` for the HTML book and
 
 import base64
 import html
-import io
-import struct
 
 import ipywidgets
 import matplotlib.pyplot as plt
+
+from mathnotes._figures import png_bytes, shown_size
 
 BOOK_NOTE = (
     "Static picture of the default state. Open this chapter in JupyterLab "
     "(see the introduction) to move the sliders."
 )
 LAB_NOTE = "Static picture of the default state. Run this cell to move the sliders."
-
-
-def figure_to_png(fig, *, dpi=100):
-    """Render a Matplotlib figure to PNG bytes and close it.
-
-    Parameters
-    ----------
-    fig : matplotlib.figure.Figure
-        The figure to render.
-    dpi : int, optional
-        Resolution of the picture.
-
-    Returns
-    -------
-    bytes
-        The PNG file.
-    """
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
-    plt.close(fig)
-    return buffer.getvalue()
-
-
-def _png_size(png):
-    """The ``(width, height)`` in pixels of PNG bytes, read from its header."""
-    if png[:8] != b"\x89PNG\r\n\x1a\n":
-        raise ValueError("png must be the bytes of a PNG file")
-    return struct.unpack(">II", png[16:24])
 
 
 class LiveFigure(ipywidgets.VBox):
@@ -78,7 +50,7 @@ class LiveFigure(ipywidgets.VBox):
         self.caption = caption
         self.controls = {name: _control(name, abbrev) for name, abbrev in sliders.items()}
         self.defaults = self.values()
-        self.static_png = self._render(self.defaults)
+        self.static_png = self._render(self.defaults, compress_level=6)  # kept in the notebook
         self.image = ipywidgets.Image(format="png", layout={"height": "auto", "max_width": "100%"})
         self._show(self.static_png)
         for control in self.controls.values():
@@ -89,29 +61,32 @@ class LiveFigure(ipywidgets.VBox):
         """The current value of every control, by argument name."""
         return {name: control.value for name, control in self.controls.items()}
 
-    def _render(self, values):
+    def _render(self, values, *, compress_level):
         fig = self._draw(**values)
         if not isinstance(fig, plt.Figure):
             raise TypeError(
                 f"draw must return a matplotlib.figure.Figure, got {type(fig).__name__}; "
                 "end it with `return fig`"
             )
-        return figure_to_png(fig)
+        png = png_bytes(fig, compress_level=compress_level)
+        plt.close(fig)  # a pyplot figure would stay open; closing any other one is harmless
+        return png
 
     def _show(self, png):
         # At its natural size, like a static figure: stretched to the output width it would
-        # be blurred (and larger than the figures around it).
-        width, _ = _png_size(png)
-        self.image.layout.width = f"{width}px"
+        # be blurred (and larger than the figures around it); the PNG has twice the pixels.
+        width, _ = shown_size(png)
+        self.image.layout.width = f"{width:g}px"
         self.image.value = png
 
     def _redraw(self, change=None):
-        self._show(self._render(self.values()))
+        # fast zlib compression: a slider move is timed (bench/sliders.py)
+        self._show(self._render(self.values(), compress_level=1))
 
     def static_html(self):
         """The HTML shown where no kernel runs: picture, caption and note."""
         data = base64.b64encode(self.static_png).decode("ascii")
-        width, height = _png_size(self.static_png)
+        width, height = (round(size) for size in shown_size(self.static_png))
         caption = f"{html.escape(self.caption)} " if self.caption else ""
         return (
             '<figure class="mathnotes-static-widget">'

@@ -12,6 +12,7 @@ Each picture draws into ``ax`` (or ``axes``) when given, else into a new
 import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 from mpl_toolkits.mplot3d.art3d import Poly3DCollection
 
 from mathnotes._figures import CellFigure
@@ -213,14 +214,13 @@ def equation_text(a, rhs, names=_NAMES):
 # pictures
 # ----------------------------------------------------------------------------
 _COLORS = ("tab:blue", "tab:orange", "tab:green")
-_LEGEND_FONTSIZE = 10
 
 
 def _legend_options(legend_kw, **defaults):
     """Legend keywords: ``legend_kw`` over ``defaults`` over the module's."""
     if legend_kw is not None and not isinstance(legend_kw, dict):
         raise TypeError(f"legend_kw must be a dict of ax.legend arguments, got {type(legend_kw).__name__}")
-    return {"loc": "upper left", "fontsize": _LEGEND_FONTSIZE, **defaults, **(legend_kw or {})}
+    return {"loc": "upper left", **defaults, **(legend_kw or {})}
 
 
 def _solution_line(A, b):
@@ -256,7 +256,7 @@ def plot_row_picture(A, b, *, ax=None, center=None, radius=None, show_solution=T
         Label the planes with their equations.
     legend_kw : dict, optional
         Keyword arguments for ``ax.legend`` (placement, font size), used
-        over the defaults ``loc="upper left", fontsize=10``.
+        over the default ``loc="upper left"``.
 
     Returns
     -------
@@ -403,7 +403,7 @@ def plot_column_picture(A, b, x=None, *, ax=None, show_span=True, fit=False, leg
         way, so ``ax.get_legend_handles_labels()`` can feed a figure legend.
     legend_kw : dict, optional
         Keyword arguments for ``ax.legend`` (placement, font size), used
-        over the defaults ``loc="upper left", fontsize=10``.
+        over the default ``loc="upper left"``.
 
     Returns
     -------
@@ -471,9 +471,11 @@ def plot_column_picture(A, b, x=None, *, ax=None, show_span=True, fit=False, leg
         for setter, lim in zip((ax.set_xlim, ax.set_ylim, ax.set_zlim), lims):
             setter(*lim)
         ax.set_aspect("equal")
-        ax.set_zlabel("3rd component")
-    ax.set_xlabel("1st component")
-    ax.set_ylabel("2nd component")
+        for axis in (ax.xaxis, ax.yaxis, ax.zaxis):  # few ticks: 3-D labels crowd at the corners
+            axis.set_major_locator(MaxNLocator(nbins=4))
+        ax.set_zlabel("component 3")
+    ax.set_xlabel("component 1")
+    ax.set_ylabel("component 2")
     if legend:
         ax.legend(**_legend_options(legend_kw))
     return ax.figure
@@ -508,7 +510,7 @@ _VERDICT = {
 }
 
 
-def plot_system_2x2(A, b, *, axes=None, reach=3.0, figsize=(9, 5.6)):
+def plot_system_2x2(A, b, *, axes=None, reach=3.0, figsize=(8.0, 5.1)):
     """Row picture and column picture of a 2x2 system, side by side.
 
     This is the drawing of chapter 1's explorer. The left panel shows each
@@ -565,11 +567,11 @@ def plot_system_2x2(A, b, *, axes=None, reach=3.0, figsize=(9, 5.6)):
         fig.suptitle(_VERDICT[kind])
         fig.tight_layout()
     else:
-        left.set_title(f"Row picture: {_VERDICT[kind]}", fontsize=11)
+        left.set_title(f"Row picture: {_VERDICT[kind]}")
     return fig
 
 
-def plot_least_squares(t, y, coef, *, figsize=(10, 5.2)):
+def plot_least_squares(t, y, coef, *, figsize=(8.0, 4.3)):
     """A straight-line fit by least squares, and the loss it minimises.
 
     The model is ``y ~ coef[0] + coef[1] * t``. The left panel shows the data,

@@ -142,8 +142,10 @@ def plot_gradient_field(
     if ax is None:
         ax = CellFigure(figsize=figsize).add_subplot()
     contours = ax.contour(X, Y, Z, levels=levels, cmap="viridis", linewidths=1.0)
-    ax.clabel(contours, fontsize=7, fmt="%.3g")
-    ax.quiver(AX, AY, U, V, angles="xy", scale_units="xy", scale=scale, color="crimson", width=0.005)
+    ax.clabel(contours, fmt="%.3g")
+    # centred on its grid point, an arrow (at most 0.9 cell long) stays inside the picture
+    ax.quiver(AX, AY, U, V, angles="xy", scale_units="xy", scale=scale, pivot="middle",
+              color="crimson", width=0.005)
     ax.set_aspect("equal")
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
@@ -154,7 +156,7 @@ def plot_gradient_field(
     return ax.figure
 
 
-def plot_step_size_errors(steps, panels, *, slopes=None, roundoff=None, figsize=(9.6, 4.2)):
+def plot_step_size_errors(steps, panels, *, slopes=None, roundoff=None, figsize=(8.0, 3.6)):
     """Log-log plots of finite-difference errors against the step size.
 
     Parameters
@@ -240,10 +242,10 @@ def plot_step_size_errors(steps, panels, *, slopes=None, roundoff=None, figsize=
         if title in roundoff:
             eps = float(roundoff[title])
             ax.loglog(h, eps / h, linestyle=":", color="0.3", linewidth=1.2, label=r"$\varepsilon / h$")
-        ax.set_title(title, fontsize=10)
+        ax.set_title(title)
         ax.set_xlabel("step size $h$")
         ax.grid(True, which="major", alpha=0.3)
-        ax.legend(fontsize=9, loc="lower left")
+        ax.legend(loc="lower left")
     if every.size:
         axes[0, 0].set_ylim(every.min() / 5, every.max() * 20)
     axes[0, 0].set_ylabel("absolute error of the derivative")
@@ -262,7 +264,7 @@ def plot_linearisation(
     ylim=(-2.0, 2.0),
     levels=14,
     resolution=101,
-    figsize=(9.6, 4.2),
+    figsize=(8.0, 3.6),
 ):
     """A point, a direction and the tangent-plane prediction along it.
 
@@ -341,8 +343,8 @@ def plot_linearisation(
     ax_map.set_ylim(*ylim)
     ax_map.set_xlabel("$x$")
     ax_map.set_ylabel("$y$")
-    ax_map.legend(fontsize=9, loc="upper left")
-    ax_map.set_title(f"p = ({p[0]:.2f}, {p[1]:.2f}), angle {angle:.0f} deg", fontsize=10)
+    ax_map.legend(loc="upper left")
+    ax_map.set_title(f"p = ({p[0]:.2f}, {p[1]:.2f}), angle {angle:.0f} deg")
 
     ax_cut.plot(t, along, color="black", linewidth=1.8, label=r"$f(p + t\,u)$")
     ax_cut.plot(t, linear, color="tab:blue", linestyle="--", linewidth=1.5,
@@ -351,17 +353,17 @@ def plot_linearisation(
     ax_cut.axvline(0, color="0.6", linewidth=0.8)
     ax_cut.set_xlabel("step $t$ along $u$")
     ax_cut.set_ylabel("value")
-    ax_cut.legend(fontsize=9, loc="best")
+    ax_cut.legend(loc="best")
     error_at_reach = abs(along[-1] - linear[-1])
     ax_cut.set_title(
-        f"slope along u = {slope:.3g};  error at t = {reach:g}: {error_at_reach:.3g}", fontsize=10
+        f"slope along u = {slope:.3g};  error at t = {reach:g}: {error_at_reach:.3g}"
     )
     fig.tight_layout()
     return fig
 
 
 def plot_partial_slices(f, grad, point, *, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0), levels=14, resolution=101,
-                        figsize=(9.6, 6.4)):
+                        figsize=(8.0, 5.5)):
     """Partial derivatives as slopes of slices through a point.
 
     Left: contour lines of ``f`` with the two slices through ``p = (x0, y0)``:
@@ -426,11 +428,11 @@ def plot_partial_slices(f, grad, point, *, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0), l
     ax_map.set_aspect("equal")
     ax_map.set_xlim(*xlim)
     ax_map.set_ylim(*ylim)
-    ax_map.set_xlabel("$x$", fontsize=12)
-    ax_map.set_ylabel("$y$", fontsize=12)
+    ax_map.set_xlabel("$x$")
+    ax_map.set_ylabel("$y$")
     # below the map, where it hides no contour line
-    ax_map.legend(fontsize=11, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2)
-    ax_map.set_title("two slices through $p$", fontsize=12)
+    ax_map.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2)
+    ax_map.set_title("two slices through $p$")
 
     for ax, grid, values, centre, slope, color, name, fixed in (
         (ax_x, xs, along_x, p[0], g[0], "tab:orange", "x", f"y = {p[1]:g}"),
@@ -442,9 +444,9 @@ def plot_partial_slices(f, grad, point, *, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0), l
         ax.plot(centre, f0, "ko", markersize=5)
         spread = values.max() - values.min()
         ax.set_ylim(values.min() - 0.1 * spread - 1e-12, values.max() + 0.1 * spread + 1e-12)
-        ax.set_xlabel(f"${name}$", fontsize=12)
-        ax.set_ylabel("$f$", fontsize=12)
-        ax.legend(fontsize=11, loc="best")
-        ax.set_title(f"only ${name}$ moves", fontsize=12)
+        ax.set_xlabel(f"${name}$")
+        ax.set_ylabel("$f$")
+        ax.legend(loc="best")
+        ax.set_title(f"only ${name}$ moves")
     fig.tight_layout()
     return fig

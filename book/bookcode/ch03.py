@@ -140,10 +140,10 @@ def draw_grid_deformation(f, jacobian, point, *, radius=0.3, lines=5, figsize=(7
     ax_out.plot([], [], color="tab:orange", linestyle="--", label="f(p) + J (grid - p)")
     ax_out.plot([], [], color="tab:red", linewidth=2, label="J e1 (column 1)")
     ax_out.plot([], [], color="tab:green", linewidth=2, label="J e2 (column 2)")
-    ax_out.legend(loc="upper left", fontsize=8, framealpha=0.85)
-    ax_in.set_title(f"input: grid around p = ({p[0]:.2f}, {p[1]:.2f})", fontsize=9)
-    ax_out.set_title(f"output: det J = {np.linalg.det(J):.3f}, largest gap = {gap:.3f}", fontsize=9)
-    for ax, label in ((ax_in, ("x1", "x2")), (ax_out, ("y1", "y2"))):
+    ax_out.legend(loc="upper left", framealpha=0.85)
+    ax_in.set_title(f"input: grid around p = ({p[0]:.2f}, {p[1]:.2f})")
+    ax_out.set_title(f"output: det J = {np.linalg.det(J):.3f}, largest gap = {gap:.3f}")
+    for ax, label in ((ax_in, ("$x_1$", "$x_2$")), (ax_out, ("$y_1$", "$y_2$"))):
         ax.set_aspect("equal", adjustable="datalim")
         ax.set_xlabel(label[0])
         ax.set_ylabel(label[1])

@@ -15,9 +15,6 @@ from mathnotes._figures import CellFigure
 from mathnotes._validate import choice, function, integer, real
 
 _ORDERS = ("forward", "reverse")
-# font sizes (points) of plot_chain_tangents, readable when the figure is
-# scaled to the width of the book's text column
-_TITLE_SIZE, _LABEL_SIZE, _TICK_SIZE, _LEGEND_SIZE = 13, 12, 11, 11
 
 
 def _sizes(sizes, name):
@@ -155,7 +152,7 @@ def plot_chain_tangents(stages, x0, *, width=1.0, ncols=3, figsize=None):
     panels = len(stages) + 1
     ncols = min(ncols, panels)
     nrows = -(-panels // ncols)
-    fig = CellFigure(figsize=figsize or (3.2 * ncols, 2.8 * nrows), layout="constrained")
+    fig = CellFigure(figsize=figsize or (2.65 * ncols, 2.4 * nrows), layout="constrained")
     # A short last row is spread over the full width, so no grid cell is left empty.
     last = panels - ncols * (nrows - 1)
     span = ncols * last // math.gcd(ncols, last)  # grid columns: a multiple of both
@@ -173,10 +170,9 @@ def plot_chain_tangents(stages, x0, *, width=1.0, ncols=3, figsize=None):
         ax.plot(t, f(t), color="C0", label=label)
         ax.plot(t, out + slope * (t - value), "--", color="C3", label=f"slope {slope:.3g}")
         ax.plot([value], [out], "o", color="k")
-        ax.set_title(label, fontsize=_TITLE_SIZE)
-        ax.set_xlabel(f"input (at {value:.3g})", fontsize=_LABEL_SIZE)
-        ax.tick_params(labelsize=_TICK_SIZE)
-        ax.legend(fontsize=_LEGEND_SIZE, loc="upper left")
+        ax.set_title(label)
+        ax.set_xlabel(f"input (at {value:.3g})")
+        ax.legend(loc="upper left")
         value = out
 
     def compose(t):
@@ -190,14 +186,13 @@ def plot_chain_tangents(stages, x0, *, width=1.0, ncols=3, figsize=None):
     ax.plot(t, compose(t), color="C2", label="composition")
     ax.plot(t, value + total * (t - x0), "--", color="C3", label=f"product {total:.3g}")
     ax.plot([x0], [value], "o", color="k")
-    ax.set_title("whole chain", fontsize=_TITLE_SIZE)
-    ax.set_xlabel(f"x (at {x0:.3g})", fontsize=_LABEL_SIZE)
-    ax.tick_params(labelsize=_TICK_SIZE)
-    ax.legend(fontsize=_LEGEND_SIZE, loc="upper left")
+    ax.set_title("whole chain")
+    ax.set_xlabel(f"x (at {x0:.3g})")
+    ax.legend(loc="upper left")
     return fig
 
 
-def plot_total_derivative(f, paths, x0, *, width=1.5, figsize=(9.0, 3.5)):
+def plot_total_derivative(f, paths, x0, *, width=1.5, figsize=(8.0, 3.2)):
     """Draw a function of ``x`` whose derivative is a sum over paths.
 
     Parameters
@@ -246,17 +241,17 @@ def plot_total_derivative(f, paths, x0, *, width=1.5, figsize=(9.0, 3.5)):
     pad = 0.15 * (values.max() - values.min() + 1e-12)
     left.set_ylim(values.min() - pad, values.max() + pad)
     left.set_xlabel("x")
-    left.set_title(f"tangents at x = {x0:.3g}", fontsize=10)
-    left.legend(fontsize=8, loc="best")
+    left.set_title(f"tangents at x = {x0:.3g}")
+    left.legend(loc="best")
 
     labels = [*parts, "sum"]
     heights = [*parts.values(), total]
     colors = [f"C{i}" for i in range(len(parts))] + ["C2"]
     bars = right.bar(range(len(labels)), heights, color=colors)
-    right.bar_label(bars, fmt="%.3g", fontsize=9)
+    right.bar_label(bars, fmt="%.3g")
     right.axhline(0, color="k", linewidth=0.8)
-    right.set_xticks(range(len(labels)), labels, fontsize=9)
-    right.set_title("contribution of each path to dy/dx", fontsize=10)
+    right.set_xticks(range(len(labels)), labels)
+    right.set_title("contribution of each path to dy/dx")
     low, high = min(0.0, *heights), max(0.0, *heights)
     span = high - low or 1.0
     right.set_ylim(low - 0.15 * span, high + 0.15 * span)
@@ -300,7 +295,7 @@ def plot_mode_costs(n_values, *, hidden=(64, 64), outputs=1, ax=None, figsize=(6
     ax.set_xlabel("number of inputs n (parameters)")
     ax.set_ylabel("scalar multiplications")
     sizes = " → ".join(str(s) for s in ("n", *hidden, outputs))
-    ax.set_title(f"Jacobian of a chain with sizes {sizes}", fontsize=10)
+    ax.set_title(f"Jacobian of a chain with sizes {sizes}")
     ax.grid(True, which="major", alpha=0.4)
     ax.legend(loc="upper left")
     return ax.figure

@@ -15,7 +15,7 @@ from mathnotes._validate import finite_array
 from mathnotes.nn import softmax_cross_entropy
 
 
-def plot_softmax_gradient(scores, target, *, class_names=None, figsize=(9.0, 3.4)):
+def plot_softmax_gradient(scores, target, *, class_names=None, figsize=(8.0, 3.1)):
     """Softmax probabilities, the target, and the cross-entropy gradient ``p - y``.
 
     The left panel shows the probabilities ``p = softmax(scores)`` next to
@@ -69,19 +69,19 @@ def plot_softmax_gradient(scores, target, *, class_names=None, figsize=(9.0, 3.4
     ax_p.bar(positions - width / 2, p, width, color="tab:blue", label="p = softmax(s)")
     ax_p.bar(positions + width / 2, y, width, color="tab:gray", label="target y")
     ax_p.set_ylim(0, 1.05)
-    ax_p.set_title("probabilities and target", fontsize=10)
-    ax_p.legend(fontsize=8, loc="upper left")
+    ax_p.set_title("probabilities and target")
+    ax_p.legend(loc="upper left")
 
     colours = ["tab:red" if g > 0 else "tab:green" for g in gradient]
     ax_g.bar(positions, gradient, 0.6, color=colours)
     ax_g.axhline(0.0, color="black", linewidth=0.8)
     limit = max(1.0, float(np.max(np.abs(gradient)))) * 1.05
     ax_g.set_ylim(-limit, limit)
-    ax_g.set_title("gradient of the loss: p - y", fontsize=10)
+    ax_g.set_title("gradient of the loss: p - y")
     for position, g in zip(positions, gradient):
         offset = 0.04 * limit if g >= 0 else -0.04 * limit
         ax_g.text(position, g + offset, f"{g:+.2f}", ha="center",
-                  va="bottom" if g >= 0 else "top", fontsize=8)
+                  va="bottom" if g >= 0 else "top")
     for ax in (ax_p, ax_g):
         ax.set_xticks(positions, class_names)
         ax.set_xlabel("class")

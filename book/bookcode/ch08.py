@@ -271,7 +271,7 @@ def plot_im2col(size=4, kernel=3, stride=1, ax=None):
     showing the pixel it copies. ``ax`` is a pair of axes, or None for a new figure. Returns the
     figure.
     """
-    fig, (ax_img, ax_mat) = _new_axes(ax, (9.5, 4.2), ncols=2)
+    fig, (ax_img, ax_mat) = _new_axes(ax, (8.0, 3.6), ncols=2)
     pixels = np.arange(size * size, dtype=float).reshape(1, 1, size, size)
     cols = im2col(pixels, kernel, kernel, stride).astype(int)
     n_out = conv_output_size(size, kernel, stride, 0)
@@ -288,8 +288,7 @@ def plot_im2col(size=4, kernel=3, stride=1, ax=None):
         inset = 0.06 + 0.05 * k / len(colours)
         ax_img.add_patch(_outline(j * stride - 0.5 + inset, i * stride - 0.5 + inset,
                                   kernel - 2 * inset, colour))
-    ax_img.set_title(f"{size}×{size} image, {kernel}×{kernel} patches, stride {stride}",
-                     fontsize=10)
+    ax_img.set_title(f"{size}×{size} image, {kernel}×{kernel} patches, stride {stride}")
 
     ax_mat.set_xlim(-0.5, cols.shape[1] - 0.5)
     ax_mat.set_ylim(cols.shape[0] - 0.5, -0.5)
@@ -298,8 +297,7 @@ def plot_im2col(size=4, kernel=3, stride=1, ax=None):
         for c, value in enumerate(row):
             ax_mat.add_patch(_square(c, k, face))
             ax_mat.text(c, k, str(value), ha="center", va="center", fontsize=10)
-    ax_mat.set_title(f"im2col: {cols.shape[0]} rows (patches) × {cols.shape[1]} columns",
-                     fontsize=10)
+    ax_mat.set_title(f"im2col: {cols.shape[0]} rows (patches) × {cols.shape[1]} columns")
     ax_mat.set_xlabel("position in the patch (row-major)")
     ax_mat.set_ylabel("patch = output position")
     for axis in (ax_img, ax_mat):
@@ -326,21 +324,21 @@ def plot_attention_gradient(P, dK, dV, query, ax=None):
     ``P``. The figure numbers positions from 1, as the book's text does. ``ax`` is a pair of
     axes or None. Returns the figure.
     """
-    fig, (ax_p, ax_g) = _new_axes(ax, (9.0, 3.8), ncols=2)
+    fig, (ax_p, ax_g) = _new_axes(ax, (8.0, 3.5), ncols=2)
     T = len(P)
     ax_p.imshow(P, cmap="Blues", vmin=0, vmax=1)
     ax_p.add_patch(_outline(-0.5, query - 0.5, T, "tab:red", height=1))
     ax_p.set_xlabel("key position j")
     ax_p.set_ylabel("query position i")
-    ax_p.set_title(f"attention weights P (row {query + 1} marked)", fontsize=10)
+    ax_p.set_title(f"attention weights P (row {query + 1} marked)")
     positions = np.arange(T)
     width = 0.4
     ax_g.bar(positions - width / 2, np.linalg.norm(dK, axis=1), width, label="‖row j of dK‖")
     ax_g.bar(positions + width / 2, np.linalg.norm(dV, axis=1), width, label="‖row j of dV‖")
     ax_g.axvline(query + 0.5, color="tab:red", linestyle=":", linewidth=1)
     ax_g.set_xlabel("key position j")
-    ax_g.set_title(f"gradients from query {query + 1}'s output only", fontsize=10)
-    ax_g.legend(fontsize=8, loc="upper right")
+    ax_g.set_title(f"gradients from query {query + 1}'s output only")
+    ax_g.legend(loc="upper right")
     labels = [str(j + 1) for j in positions]
     ax_g.set_xticks(positions, labels)
     ax_p.set_xticks(positions, labels)

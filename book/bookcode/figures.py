@@ -1,13 +1,17 @@
-"""Figures that several chapters draw: annotated heat maps, matrix-product shapes, loss curves.
+"""The book's figure style, and figures that several chapters draw.
 
 The convention of all the book's pictures: a function that draws one panel
 takes ``ax=None`` and draws into it (into a new
 :class:`~mathnotes._figures.CellFigure` when omitted); a function that draws
 several panels makes its own figure. Either way it returns the
-``matplotlib.figure.Figure``, and none uses pyplot's global state.
+``matplotlib.figure.Figure``, and none uses pyplot's global state. Every
+chapter calls :func:`use_book_style` in its first cell: one set of sizes for
+the whole book, chosen for its text column.
 """
 
+import matplotlib
 import numpy as np
+from IPython import get_ipython
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import offset_copy
@@ -17,8 +21,52 @@ from mathnotes._figures import CellFigure
 from mathnotes._validate import finite_array, integer, real
 
 
+# The book's text column shows a figure at most COLUMN_INCHES wide at its natural size (a
+# figure inch is 100 CSS pixels: 671 px measured at a 1280 px window). A wider figure is
+# scaled down, so its text must stay readable (at least 9 CSS pixels) at that scale.
+COLUMN_INCHES = 6.7
+MAX_FIGURE_INCHES = 8.0  # the widest figure: its smallest text (8 pt) is shown at 9.3 px
+BOOK_STYLE = {
+    "font.size": 9.0,
+    "axes.titlesize": 10.0,  # one title size for every panel
+    "axes.labelsize": 9.0,
+    "xtick.labelsize": 8.0,  # the smallest text of the book
+    "ytick.labelsize": 8.0,
+    "legend.fontsize": 8.0,
+    "figure.titlesize": 11.0,
+    "axes.titlepad": 5.0,
+    "lines.linewidth": 1.5,
+    "figure.facecolor": "white",  # a white card also in dark mode
+    "savefig.facecolor": "white",
+    "axes.facecolor": "white",
+    "figure.dpi": 100.0,  # CSS pixels per inch; the PNGs have twice as many
+}
+SMALLEST_FONT_POINTS = min(BOOK_STYLE[key] for key in BOOK_STYLE if key.endswith("size"))
+
 _CELL_INCHES = 0.45  # side of one matrix entry in plot_matrices
 _MIN_COLUMNS = 2.4  # a panel is at least this many cells wide, to leave room for its title
+
+
+def use_book_style():
+    """Set the book's Matplotlib style, and sharp pictures for pyplot's figures.
+
+    Sets :data:`BOOK_STYLE` in ``matplotlib.rcParams``; in a notebook, also
+    makes pyplot's inline figures PNGs of twice the pixels of their shown
+    size (the "retina" format), as :class:`~mathnotes._figures.CellFigure`
+    does. Call it once, in a chapter's first cell, after importing pyplot.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> use_book_style()
+    >>> matplotlib.rcParams["xtick.labelsize"] == SMALLEST_FONT_POINTS
+    True
+    """
+    matplotlib.rcParams.update(BOOK_STYLE)
+    if get_ipython() is not None:
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+        set_matplotlib_formats("retina")
 
 
 def as_matrix(array, name):
@@ -128,8 +176,11 @@ def plot_matrices(
 
     rows = max(m.shape[0] for m in mats)
     widths = [max(m.shape[1], _MIN_COLUMNS) for m in mats]  # room for a title above a narrow column
-    width = _CELL_INCHES * (sum(widths) + 0.9 * len(mats)) + 0.4
-    height = _CELL_INCHES * rows + (1.6 if suptitle else 1.2)
+    cells_across = sum(widths) + 0.9 * len(mats)
+    # many columns get smaller cells: the figure stays within the widest figure
+    cell = min(_CELL_INCHES, (MAX_FIGURE_INCHES - 0.4) / cells_across)
+    width = cell * cells_across + 0.4
+    height = cell * rows + (1.6 if suptitle else 1.2)
     fig = CellFigure(figsize=(width, height), layout="constrained")
     axes = fig.subplots(1, len(mats), squeeze=False, gridspec_kw={"width_ratios": widths})[0]
     for ax, matrix, title in zip(axes, mats, titles):
@@ -141,10 +192,11 @@ def plot_matrices(
                 colour = "white" if abs(value) > 0.6 * vmax else "black"
                 text = fmt.format(value + 0.0)  # + 0.0 turns -0.0 into 0.0
                 ax.text(j, i, text, ha="center", va="center", color=colour, fontsize=9)
-        ax.set_xticks(range(n), [str(j + 1) for j in range(n)], fontsize=8)
-        ax.set_yticks(range(m), [str(i + 1) for i in range(m)], fontsize=8)
-        ax.hlines(np.arange(m + 1) - 0.5, -0.5, n - 0.5, color="0.4", linewidth=0.6)
-        ax.vlines(np.arange(n + 1) - 0.5, -0.5, m - 0.5, color="0.4", linewidth=0.6)
+        ax.set_xticks(range(n), [str(j + 1) for j in range(n)])
+        ax.set_yticks(range(m), [str(i + 1) for i in range(m)])
+        # the outer borders lie on the axes' edges: unclipped, they are drawn whole
+        ax.hlines(np.arange(m + 1) - 0.5, -0.5, n - 0.5, color="0.4", linewidth=0.6, clip_on=False)
+        ax.vlines(np.arange(n + 1) - 0.5, -0.5, m - 0.5, color="0.4", linewidth=0.6, clip_on=False)
         ax.tick_params(length=0)
         ax.xaxis.tick_top()  # column numbers next to the cells, even for a short matrix
         ax.set_xlim(-0.5, max(n, _MIN_COLUMNS) - 0.5)  # narrow matrices keep the cell size
@@ -152,13 +204,13 @@ def plot_matrices(
         for side in ("top", "right", "bottom", "left"):
             ax.spines[side].set_visible(False)
         label = f"{title}\n({_shape_text(matrix.shape)})" if show_shape else title
-        ax.set_title(label.strip(), fontsize=10)
+        ax.set_title(label.strip())
         if xlabel:
-            ax.set_xlabel(xlabel, fontsize=9)
+            ax.set_xlabel(xlabel)
         if ylabel:
-            ax.set_ylabel(ylabel, fontsize=9)
+            ax.set_ylabel(ylabel)
     if suptitle:
-        fig.suptitle(suptitle, fontsize=11)
+        fig.suptitle(suptitle)
     return fig
 
 
@@ -333,11 +385,13 @@ def plot_loss_curves(curves, *, window=None, xlabel="step", ylabel="loss", title
                 label=label)
     if log:
         ax.set_yscale("log")
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # steps and epochs are whole numbers
+    # steps and epochs are whole numbers; at most 6 labels of up to 4 digits fit a half-column
+    # panel, whatever the number of steps
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if title:
         ax.set_title(title)
     ax.grid(alpha=0.3, which="both")
-    ax.legend(fontsize=9)
+    ax.legend()
     return fig

@@ -165,7 +165,7 @@ def test_draw_grid_deformation_rejects_bad_input(kwargs, error, message):
 
 def test_figures_show_themselves_as_png():
     fig = figures.plot_matrices([np.eye(2)])
-    assert fig._repr_png_().startswith(b"\x89PNG")
+    assert fig._repr_png_()[0].startswith(b"\x89PNG")
 
 
 def test_draw_grid_deformation_drives_an_interactive_figure():

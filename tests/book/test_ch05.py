@@ -70,5 +70,5 @@ def test_softmax_gradient_rejects_wrong_number_of_names():
     [lambda: ch05.plot_softmax_gradient([1.0, 2.0], 0), lambda: figures.plot_loss_curves({"a": [2.0, 1.0]})],
 )
 def test_figures_show_themselves_as_png(make):
-    png = make()._repr_png_()
+    png, _ = make()._repr_png_()
     assert png.startswith(b"\x89PNG")

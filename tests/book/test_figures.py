@@ -7,6 +7,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 
 from bookcode import figures  # noqa: E402
 
@@ -71,3 +72,54 @@ def test_input_is_not_changed():
 def test_rejects_bad_input(curves, kwargs, error):
     with pytest.raises(error):
         figures.plot_loss_curves(curves, **kwargs)
+
+
+# --- the book's style and the figure defects of issue 13 -------------------------------------
+
+
+def test_use_book_style_sets_every_size_of_the_style():
+    figures.use_book_style()
+    for key, value in figures.BOOK_STYLE.items():
+        assert matplotlib.rcParams[key] == value, key
+    assert figures.SMALLEST_FONT_POINTS == 8.0
+
+
+def test_smallest_text_of_the_widest_figure_is_at_least_9_css_pixels():
+    # a figure inch is 100 CSS px; one scaled to the column shrinks by COLUMN / width
+    shrink = figures.COLUMN_INCHES / figures.MAX_FIGURE_INCHES
+    assert figures.SMALLEST_FONT_POINTS * 100 / 72 * shrink >= 9.0
+
+
+@pytest.mark.parametrize("tick_points", [8.0, 10.0])  # the book's and Matplotlib's default
+@pytest.mark.parametrize("steps", [100, 700, 1300, 2000, 2500, 3000])
+def test_loss_plot_step_labels_never_collide(steps, tick_points):
+    # the chapter 7 widget's right panel, at its size, for every number of steps of its slider:
+    # neighbouring labels are at least half a letter height apart
+    figures.use_book_style()
+    with matplotlib.rc_context({"xtick.labelsize": tick_points}):
+        fig = figures.CellFigure(figsize=(7.4, 3.5), layout="constrained")
+        _, right = fig.subplots(1, 2)
+        figures.plot_loss_curves({f"{steps} steps": np.linspace(1.0, 0.1, steps)}, window=50,
+                                 ax=right)
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        fig.draw(renderer)
+    low, high = right.get_xlim()
+    boxes = [t.get_window_extent(renderer) for t in right.get_xticklabels()
+             if t.get_text() and low <= t.get_position()[0] <= high]
+    assert len(boxes) >= 3
+    half_letter = 0.5 * tick_points * fig.dpi / 72
+    boxes.sort(key=lambda box: box.x0)
+    assert all(b.x0 - a.x1 >= half_letter for a, b in zip(boxes, boxes[1:]))
+
+
+def test_heat_map_borders_are_drawn_whole():
+    fig = figures.plot_matrices([np.ones((2, 3))])
+    ax = fig.axes[0]
+    grid_lines = [c for c in ax.collections if c.get_linewidth()[0] == 0.6]
+    assert len(grid_lines) == 2  # the horizontal and the vertical lines
+    assert not any(c.get_clip_on() for c in grid_lines)  # the outer ones sit on the edges
+
+
+def test_a_heat_map_of_many_columns_fits_the_widest_figure():
+    fig = figures.plot_matrices([np.ones((3, 16)), np.ones((16, 3))])
+    assert fig.get_size_inches()[0] <= figures.MAX_FIGURE_INCHES + 1e-9

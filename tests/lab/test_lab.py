@@ -27,6 +27,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from mathnotes._figures import PIXEL_DENSITY
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 from execute_notebooks import normalise, solution_cells  # noqa: E402
@@ -358,11 +360,12 @@ def test_chapter_reads_runs_and_reopens_in_jupyterlab(app, lab, path):
             if image.count() != 1:
                 problems.append(f"cell {index}: no live widget after the run")
                 continue
-            shown, natural, room = image.evaluate(
+            shown, pixels, room = image.evaluate(
                 "node => [node.getBoundingClientRect().width, node.naturalWidth,"
                 " node.parentElement.clientWidth]")
+            natural = pixels / PIXEL_DENSITY  # the PNG has twice the pixels of its size
             if shown > natural + 1 or (shown < natural - 1 and shown < room - 1):
-                problems.append(f"cell {index}: live picture {natural} px wide shown at "
+                problems.append(f"cell {index}: live picture {natural:.0f} px wide shown at "
                                 f"{shown:.0f} px (room for {room} px)")
             try:
                 _move_slider(chapter, cell)

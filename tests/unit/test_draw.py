@@ -112,7 +112,7 @@ def test_figure_is_not_managed_by_pyplot_and_has_a_png_repr():
     fig = mn.draw(f)
     assert isinstance(fig, Figure)
     assert plt.get_fignums() == before
-    data = fig._repr_png_()
+    data, _ = fig._repr_png_()
     assert data.startswith(b"\x89PNG")
     assert repr(fig) == "<CircuitFigure: 5 values, 2 operations>"
 

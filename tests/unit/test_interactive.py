@@ -67,21 +67,21 @@ def test_static_picture_has_a_note_for_the_book_and_one_for_jupyterlab():
     assert "Run this cell" in LAB_NOTE and "Open this chapter in JupyterLab" in BOOK_NOTE
 
 
-def test_static_picture_declares_its_natural_size():
+def test_static_picture_declares_its_natural_size_half_its_pixels():
     live = make()
     width, height = Image.open(io.BytesIO(live.static_png)).size
-    assert f'width="{width}" height="{height}"' in live.static_html()
+    assert f'width="{round(width / 2)}" height="{round(height / 2)}"' in live.static_html()
 
 
 def test_live_picture_is_shown_at_its_natural_size():
     live = mn.interactive_figure(draw_wide, alt="A line.", width=(1.0, 5.0, 1.0))
     before = _pixel_width(live.image.value)
-    assert live.image.layout.width == f"{before}px"
+    assert live.image.layout.width == f"{before / 2:g}px"  # twice the pixels: sharp
     assert live.image.layout.max_width == "100%"  # shrinks in a narrow window, never stretches
     live.controls["width"].value = 5.0
     after = _pixel_width(live.image.value)
     assert after > before
-    assert live.image.layout.width == f"{after}px"
+    assert live.image.layout.width == f"{after / 2:g}px"
 
 
 def test_static_picture_is_the_same_on_every_run():

@@ -1,0 +1,47 @@
+"""The one PNG renderer: twice the pixels of the shown size, with that size in the metadata."""
+
+import io
+
+import pytest
+
+from mathnotes._figures import PIXEL_DENSITY, CellFigure, pixel_size, png_bytes, shown_size
+
+
+def _figure(width, height):
+    fig = CellFigure(figsize=(width, height))
+    fig.add_subplot().plot([0, 1], [0, 1])
+    return fig
+
+
+def test_png_has_twice_the_pixels_of_a_100_dpi_picture():
+    fig = _figure(4.0, 3.0)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
+    width, height = pixel_size(png_bytes(fig))
+    single_width, single_height = pixel_size(buffer.getvalue())
+    assert PIXEL_DENSITY == 2
+    assert abs(width - 2 * single_width) <= 2 and abs(height - 2 * single_height) <= 2
+
+
+def test_cell_output_metadata_is_half_the_pixels():
+    png, metadata = _figure(3.0, 2.0)._repr_png_()
+    width, height = pixel_size(png)
+    assert metadata == {"width": width / 2, "height": height / 2}
+    assert (metadata["width"], metadata["height"]) == shown_size(png)
+
+
+def test_text_form_is_the_same_as_before():
+    assert repr(_figure(6.4, 4.8)) == "<Figure size 640x480 with 1 Axes>"
+
+
+def test_lower_compression_is_the_same_picture_in_a_larger_file():
+    fig = _figure(3.0, 2.0)
+    fast, small = png_bytes(fig, compress_level=1), png_bytes(fig, compress_level=9)
+    assert pixel_size(fast) == pixel_size(small)
+    assert len(fast) > len(small)
+
+
+@pytest.mark.parametrize("data", [b"GIF89a" + bytes(30), "not bytes"])
+def test_pixel_size_refuses_what_is_not_a_png(data):
+    with pytest.raises(ValueError, match="png must be the bytes of a PNG file"):
+        pixel_size(data)
