@@ -50,7 +50,7 @@ class LiveFigure(ipywidgets.VBox):
         self.caption = caption
         self.controls = {name: _control(name, abbrev) for name, abbrev in sliders.items()}
         self.defaults = self.values()
-        self.static_png = self._render(self.defaults, compress_level=6)  # kept in the notebook
+        self.static_png = self._render(self.defaults, fast=False)  # kept in the notebook
         self.image = ipywidgets.Image(format="png", layout={"height": "auto", "max_width": "100%"})
         self._show(self.static_png)
         for control in self.controls.values():
@@ -61,14 +61,14 @@ class LiveFigure(ipywidgets.VBox):
         """The current value of every control, by argument name."""
         return {name: control.value for name, control in self.controls.items()}
 
-    def _render(self, values, *, compress_level):
+    def _render(self, values, *, fast):
         fig = self._draw(**values)
         if not isinstance(fig, plt.Figure):
             raise TypeError(
                 f"draw must return a matplotlib.figure.Figure, got {type(fig).__name__}; "
                 "end it with `return fig`"
             )
-        png = png_bytes(fig, compress_level=compress_level)
+        png = png_bytes(fig, fast=fast)
         plt.close(fig)  # a pyplot figure would stay open; closing any other one is harmless
         return png
 
@@ -81,7 +81,7 @@ class LiveFigure(ipywidgets.VBox):
 
     def _redraw(self, change=None):
         # fast zlib compression: a slider move is timed (bench/sliders.py)
-        self._show(self._render(self.values(), compress_level=1))
+        self._show(self._render(self.values(), fast=True))
 
     def static_html(self):
         """The HTML shown where no kernel runs: picture, caption and note."""

@@ -12,12 +12,13 @@ the whole book, chosen for its text column.
 import matplotlib
 import numpy as np
 from IPython import get_ipython
+from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import offset_copy
 
 
-from mathnotes._figures import CellFigure
+from mathnotes._figures import CellFigure, png_with_size
 from mathnotes._validate import finite_array, integer, real
 
 
@@ -51,9 +52,10 @@ def use_book_style():
     """Set the book's Matplotlib style, and sharp pictures for pyplot's figures.
 
     Sets :data:`BOOK_STYLE` in ``matplotlib.rcParams``; in a notebook, also
-    makes pyplot's inline figures PNGs of twice the pixels of their shown
-    size (the "retina" format), as :class:`~mathnotes._figures.CellFigure`
-    does. Call it once, in a chapter's first cell, after importing pyplot.
+    shows pyplot's figures through the one PNG renderer,
+    :func:`mathnotes._figures.png_bytes` (twice the pixels of the shown size,
+    a 256-colour palette), as :class:`~mathnotes._figures.CellFigure` does.
+    Call it once, in a chapter's first cell, after importing pyplot.
 
     Examples
     --------
@@ -63,10 +65,13 @@ def use_book_style():
     True
     """
     matplotlib.rcParams.update(BOOK_STYLE)
-    if get_ipython() is not None:
-        from matplotlib_inline.backend_inline import set_matplotlib_formats
+    shell = get_ipython()
+    if shell is not None:
+        # importing the inline backend registers its own PNG printer for figures (once);
+        # ours must come after it
+        import matplotlib_inline.backend_inline  # noqa: F401
 
-        set_matplotlib_formats("retina")
+        shell.display_formatter.formatters["image/png"].for_type(Figure, png_with_size)
 
 
 def as_matrix(array, name):
