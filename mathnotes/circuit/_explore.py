@@ -36,7 +36,8 @@ def explore(build, *, alt, caption=None, show_grad=True, fmt="{:.3g}", title=Non
     >>> import ipywidgets as w
     >>> import mathnotes as mn
     >>> def build(x, y):
-    ...     return (mn.Value(x, label="x") + mn.Value(y, label="y")) * mn.Value(-4.0, label="z")
+    ...     x, y = mn.Value(x, label="x"), mn.Value(y, label="y")
+    ...     return (x + y) * mn.Value(-4.0, label="z")
     >>> live = mn.explore(build, alt="The circuit (x + y) z with x = -2, y = 5.",
     ...                   x=w.FloatSlider(value=-2.0, min=-5, max=5),
     ...                   y=w.FloatSlider(value=5.0, min=-5, max=5))

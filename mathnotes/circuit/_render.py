@@ -112,7 +112,8 @@ def draw(out, *, show_grad=True, highlight=None, fmt="{:.3g}", title=None):
     Examples
     --------
     >>> import mathnotes as mn
-    >>> x, y, z = mn.Value(-2.0, label="x"), mn.Value(5.0, label="y"), mn.Value(-4.0, label="z")
+    >>> x, y = mn.Value(-2.0, label="x"), mn.Value(5.0, label="y")
+    >>> z = mn.Value(-4.0, label="z")
     >>> f = (x + y) * z
     >>> f.label = "f"
     >>> f.backward()

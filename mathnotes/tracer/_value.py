@@ -54,7 +54,8 @@ class Value(ArithmeticOps, ElementwiseOps, ReductionOps, ShapeOps):
     Examples
     --------
     >>> import mathnotes as mn
-    >>> x, y, z = mn.Value(-2.0, label="x"), mn.Value(5.0, label="y"), mn.Value(-4.0, label="z")
+    >>> x, y = mn.Value(-2.0, label="x"), mn.Value(5.0, label="y")
+    >>> z = mn.Value(-4.0, label="z")
     >>> f = (x + y) * z
     >>> f.backward()
     >>> float(f.data), float(x.grad), float(y.grad), float(z.grad)
