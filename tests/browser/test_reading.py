@@ -60,12 +60,6 @@ LONG_CODE_LINES = {
     "book/api.html": "book/api.md: two example lines",
     "book/api_gradcheck.html": "mathnotes docstrings: numerical_gradient, numerical_vjp examples",
     "book/api_graph.html": "mathnotes docstrings: Value and draw examples",
-    "book/appendix_identities.html": "four code lines of the notebook",
-    "book/ch01_linear_systems.html": "three code lines, one in a solution",
-    "book/ch02_partial_derivatives.html": "six code lines, one in a solution",
-    "book/ch04_chain_rules.html": "two code lines, one in a solution",
-    "book/ch05_backpropagation.html": "one code line",
-    "book/ch06_matmul_gradients.html": "three code lines, one in a solution",
 }
 
 
