@@ -117,7 +117,7 @@ def check_arguments(f, args, grads, *, upstream=None, mode="full", seed=0, eps=N
              W    fail full     5     0    factor
              b    pass full     3     0
     gradient check of W (full mode, 5 calls of f): FAILED
-      The analytic gradient of W is 2 times the numerical one: a factor 2 too many...
+      The analytic gradient of W is 2 times the numerical one: ...
     """
     names, values, call, grad_of = _structure(f, args, grads)
     sizes = {str(k): v.shape for k, v in values.items()}

@@ -99,8 +99,9 @@ def check_gradient(f, grad, x, *, mode="full", seed=0, eps=None, rtol=None, atol
     >>> wrong = mn.check_gradient(lambda v: v @ A @ v, A @ x, x)
     >>> wrong.verdict, wrong.diagnosis.mistake
     ('fail', 'factor')
-    >>> print(wrong.diagnosis.sentence)
-    The analytic gradient is 0.5 times the numerical one: a factor 2 missing (the 2 of d(x²)/dx = 2x, or a path through a value used twice).
+    >>> print(wrong.diagnosis.sentence)  # doctest: +NORMALIZE_WHITESPACE
+    The analytic gradient is 0.5 times the numerical one: a factor 2 missing
+    (the 2 of d(x²)/dx = 2x, or a path through a value used twice).
     """
     return run(make_problem("gradient", f, grad, x, mode=mode, seed=seed, eps=eps, rtol=rtol,
                             atol=atol, directions=directions, max_report=max_report, name=name))

@@ -216,7 +216,8 @@ class CheckReport(dict):
     >>> import mathnotes as mn
     >>> X, w = np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([0.5, -1.0])
     >>> grads = {"X": np.outer(np.ones(2), w), "w": X.sum(axis=0)}
-    >>> report = mn.check_arguments(lambda X, w: np.sum(X @ w), {"X": X, "w": w}, grads)
+    >>> report = mn.check_arguments(lambda X, w: np.sum(X @ w),
+    ...                             {"X": X, "w": w}, grads)
     >>> report.verdict, list(report)
     ('pass', ['X', 'w'])
     """
