@@ -26,17 +26,9 @@ import sys  # noqa: E402
 import time  # noqa: E402
 
 import numpy as np  # noqa: E402
+from _timing import best_seconds  # noqa: E402
 
 REPEATS = 5
-
-
-def best_time(fn, repeats=REPEATS):
-    best, value = np.inf, None
-    for _ in range(repeats):
-        start = time.process_time()
-        value = fn()
-        best = min(best, time.process_time() - start)
-    return best, value
 
 
 def quadratic_problem(size=64):
@@ -72,10 +64,11 @@ def diagnosis_table():
             problem = make_problem("gradient", f, wrong, W)
             return problem, run_full(problem, [])
 
-        seconds, (problem, result) = best_time(check)
+        seconds, (problem, result) = best_seconds(check, REPEATS, time.process_time)
         central = np.asarray(result.numerical, dtype=np.float64).reshape(problem.analytic.shape)
         fail = np.abs(problem.analytic - central) > 0  # every differing entry: the worst case
-        diag_seconds, _ = best_time(lambda: diagnose_entries(problem, central, fail))
+        diag_seconds, _ = best_seconds(lambda: diagnose_entries(problem, central, fail), REPEATS,
+                                       time.process_time)
         mistake = result.diagnosis.mistake if result.diagnosis else "none"
         lines.append(f"| {label} | {seconds:.4f} | {diag_seconds:.5f} | "
                      f"{100 * diag_seconds / seconds:.1f} % | {mistake} |")
@@ -112,7 +105,7 @@ def mathnotes_rows():
     rows = []
     for label, analytic in (("correct", grad(W)), ("one entry 0.1 % off", one_entry_off(grad(W)))):
         for mode in ("full", "fast"):
-            seconds, r = best_time(lambda: mn.check_gradient(f, analytic, W, mode=mode), 3)
+            seconds, r = best_seconds(lambda: mn.check_gradient(f, analytic, W, mode=mode), 3, time.process_time)
             rows.append(("mathnotes", f"{mode}, {label}", seconds, r.n_calls, r.verdict))
     return rows
 
@@ -154,7 +147,7 @@ def torch_rows():
                 return torch.autograd.gradcheck(NumpyFunction.apply, (w,), fast_mode=fast,
                                                 raise_exception=False)
 
-            seconds, ok = best_time(check, 3)
+            seconds, ok = best_seconds(check, 3, time.process_time)
             rows.append((f"torch {torch.__version__}", f"{'fast' if fast else 'slow'}, {label}",
                          seconds, calls[0], "pass" if ok else "fail"))
     return rows
@@ -197,7 +190,7 @@ def jax_rows():
             except AssertionError:
                 return "fail"
 
-        seconds, verdict = best_time(check, 3)
+        seconds, verdict = best_seconds(check, 3, time.process_time)
         rows.append((f"jax {jax.__version__}", f"check_grads rev, {label}", seconds, calls[0], verdict))
     return rows
 

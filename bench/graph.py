@@ -16,15 +16,7 @@ for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 import numpy as np  # noqa: E402
 
 import mathnotes as mn  # noqa: E402
-
-
-def best_of(function, repeat=5):
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
+from _timing import best_seconds  # noqa: E402
 
 
 def chain(length):
@@ -36,14 +28,14 @@ def chain(length):
 
 
 def bench_chain(length=10_000):
-    build = best_of(lambda: chain(length), repeat=3)
+    build = best_seconds(lambda: chain(length), 3)[0]
     x, y = chain(length)
 
     def backward():
         y.zero_grad()
         y.backward()
 
-    back = best_of(backward, repeat=3)
+    back = best_seconds(backward, 3)[0]
     return [
         (f"build a chain of {length:,} scalar operations", build, ""),
         ("backward through it (with zero_grad)", back, "target ≤ 0.5 s"),
@@ -80,8 +72,8 @@ def bench_network(n=64, d=100, h=50, c=10):
 
     (loss_a, grad_a), (loss_b, grad_b) = traced(), plain()
     assert np.isclose(float(loss_a.data), loss_b) and np.allclose(grad_a, grad_b)
-    t_traced = best_of(traced, repeat=15)
-    t_plain = best_of(plain, repeat=15)
+    t_traced = best_seconds(traced, 15)[0]
+    t_plain = best_seconds(plain, 15)[0]
     shape = f"X {n}×{d}, hidden {h}, {c} classes"
     return [
         (f"two-layer ReLU net, forward + backward, plain NumPy ({shape})", t_plain, ""),
@@ -114,8 +106,8 @@ def bench_draw():
         fig = mn.draw(out)
         fig.savefig(io.BytesIO(), format="png", dpi=100)
 
-    t_draw = best_of(lambda: mn.draw(out), repeat=3)
-    t_render = best_of(render, repeat=3)
+    t_draw = best_seconds(lambda: mn.draw(out), 3)[0]
+    t_render = best_seconds(render, 3)[0]
     return [
         (f"draw a {nodes}-node graph (layout and artists)", t_draw, "target ≤ 1 s"),
         ("draw it and render a PNG", t_render, ""),

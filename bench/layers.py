@@ -28,18 +28,10 @@ sys.path.insert(0, str(ROOT / "book"))
 
 import mathnotes as mn  # noqa: E402
 from bookcode import ch08  # noqa: E402
+from _timing import best_seconds  # noqa: E402
 
 BATCH = 64
 NAIVE_BATCH = 2
-
-
-def best_seconds(run, repeats):
-    best = np.inf
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def traced_step(build, arrays, upstream):
@@ -75,9 +67,9 @@ def convolution_rows(rng):
                zip(slow, ch08.conv2d_backward(dout[:NAIVE_BATCH], small_cache)))
     scale = BATCH / NAIVE_BATCH
     return [
-        ("convolution", "vectorised (im2col)", f"{BATCH}", best_seconds(vectorised, 5)),
+        ("convolution", "vectorised (im2col)", f"{BATCH}", best_seconds(vectorised, 5)[0]),
         ("convolution", "naive loops", f"{NAIVE_BATCH}, x{scale:g}", naive_seconds * scale),
-        ("convolution", "tracer", f"{BATCH}", best_seconds(traced, 3)),
+        ("convolution", "tracer", f"{BATCH}", best_seconds(traced, 3)[0]),
     ]
 
 
@@ -95,8 +87,8 @@ def batchnorm_rows(rng):
 
     assert all(np.allclose(t, h) for t, h in zip(traced(), closed()))
     return [
-        ("batch norm", "closed form", f"{BATCH}", best_seconds(closed, 50)),
-        ("batch norm", "tracer", f"{BATCH}", best_seconds(traced, 50)),
+        ("batch norm", "closed form", f"{BATCH}", best_seconds(closed, 50)[0]),
+        ("batch norm", "tracer", f"{BATCH}", best_seconds(traced, 50)[0]),
     ]
 
 
@@ -113,8 +105,8 @@ def attention_rows(rng):
 
     assert all(np.allclose(t, h) for t, h in zip(traced(), by_hand()))
     return [
-        ("attention", "hand-written", "64 tokens", best_seconds(by_hand, 50)),
-        ("attention", "tracer", "64 tokens", best_seconds(traced, 50)),
+        ("attention", "hand-written", "64 tokens", best_seconds(by_hand, 50)[0]),
+        ("attention", "tracer", "64 tokens", best_seconds(traced, 50)[0]),
     ]
 
 

@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "book"))
 
 from bookcode import ch07  # noqa: E402
 from mathnotes import nn  # noqa: E402
+from _timing import best_seconds  # noqa: E402
 
 SETTINGS = dict(hidden=32, lr=0.5, steps=2000, batch_size=32, seed=0)
 
@@ -39,25 +40,16 @@ def train_with_layers(X, y, *, hidden, lr, steps, batch_size, seed):
     return net, losses
 
 
-def best_seconds(run, repeats=5):
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def main():
     X, y = ch07.make_spirals(100, 3, seed=0)
     _, checked = train_with_layers(X, y, **SETTINGS)
     _, plain = ch07.train_two_layer(X, y, **SETTINGS)
     assert np.array_equal(checked, plain), "the two loops must give the same losses"
     rows = {
-        "layers, checks at every step": best_seconds(lambda: train_with_layers(X, y, **SETTINGS)),
-        "train_two_layer, checks once": best_seconds(lambda: ch07.train_two_layer(X, y, **SETTINGS)),
+        "layers, checks at every step": best_seconds(lambda: train_with_layers(X, y, **SETTINGS))[0],
+        "train_two_layer, checks once": best_seconds(lambda: ch07.train_two_layer(X, y, **SETTINGS))[0],
         "widget redraw (train + figure + PNG)":
-            best_seconds(lambda: ch07.plot_training_run(X, y, **SETTINGS)._repr_png_()[0], 3),
+            best_seconds(lambda: ch07.plot_training_run(X, y, **SETTINGS)._repr_png_()[0], 3)[0],
     }
     width = max(map(len, rows))
     print(f"{'measure (2000 SGD steps)':<{width}}  {'seconds':>8}")
