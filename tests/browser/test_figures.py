@@ -55,3 +55,27 @@ def test_every_figure_is_sharp_and_its_text_readable(browser, server, path):
             problems.append(f"{image['alt']!r}: text of {smallest_text:.1f} CSS px "
                             f"(shown {image['shown']:.0f} px of {natural_css:.0f})")
     assert problems == [], f"{path}: " + "; ".join(problems)
+
+
+ASPECT_JS = """() => [...document.querySelectorAll('main img')]
+  .filter(img => img.naturalWidth > 0 && img.getBoundingClientRect().width > 0)
+  .map(img => {
+    const r = img.getBoundingClientRect();
+    return {alt: (img.alt || '').slice(0, 60),
+            natural: img.naturalWidth / img.naturalHeight, shown: r.width / r.height};
+  })"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("path", CHAPTERS)
+def test_no_figure_is_stretched_or_squeezed(browser, server, path, width):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(server + path, wait_until="load")
+        images = page.evaluate(ASPECT_JS)
+    finally:
+        context.close()
+    bent = [f"{image['alt']!r}: {image['shown'] / image['natural']:.2f}"
+            for image in images if abs(image["shown"] / image["natural"] - 1) > 0.02]
+    assert bent == [], f"{path} at {width} px, shown / natural aspect ratio: " + "; ".join(bent)
