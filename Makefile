@@ -42,7 +42,7 @@ test: $(STAMP) browser-setup
 	if command -v chromium >/dev/null; then $(BIN)/python tools/book_pdf.py; \
 	else echo "chromium not installed: no PDF printed (the browser tests skip)"; fi
 	$(BIN)/python -m pytest tests/browser
-	$(BIN)/python -m pytest tests/lab
+	$(BIN)/python -m pytest -n $(JOBS) tests/lab
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
