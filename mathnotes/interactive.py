@@ -19,6 +19,7 @@ import html
 import ipywidgets
 import matplotlib.pyplot as plt
 
+from mathnotes import _validate
 from mathnotes._figures import png_bytes, shown_size
 
 BOOK_NOTE = (
@@ -37,10 +38,7 @@ class LiveFigure(ipywidgets.VBox):
     """
 
     def __init__(self, draw, *, alt, caption=None, **sliders):
-        if not callable(draw):
-            raise TypeError(
-                f"draw must be a function returning a Matplotlib figure, got {type(draw).__name__}"
-            )
+        _validate.function(draw, "draw", takes="the slider values, returning a Matplotlib figure")
         if not isinstance(alt, str) or not alt.strip():
             raise ValueError("alt must be a non-empty text describing the default picture")
         if not sliders:
@@ -80,7 +78,7 @@ class LiveFigure(ipywidgets.VBox):
         self.image.value = png
 
     def _redraw(self, change=None):
-        # fast zlib compression: a slider move is timed (bench/sliders.py)
+        # fast: full colour, light compression; a slider move is timed in bench/sliders.py
         self._show(self._render(self.values(), fast=True))
 
     def static_html(self):
