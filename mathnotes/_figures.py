@@ -1,4 +1,4 @@
-"""Figures that show themselves in a notebook without pyplot, and the one PNG renderer.
+"""Figures that show themselves in a notebook without pyplot, and the PNG renderers.
 
 Every picture is rendered at :data:`PIXEL_DENSITY` pixels per CSS pixel and
 shown at its natural CSS size (a figure inch is ``dpi`` CSS pixels), so it is
@@ -8,19 +8,22 @@ sharp on high-density screens and its text has the size the figure chose.
 import io
 import struct
 
+import matplotlib
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
 PIXEL_DENSITY = 2  # PNG pixels per CSS pixel, as on a phone or a "retina" screen
 
 
-def png_bytes(fig, *, dpi=100, fast=False):
+def png_bytes(fig, *, dpi=100):
     """Render a Matplotlib figure to PNG bytes, trimmed to what is drawn.
 
-    The one renderer of the package: the pictures of :class:`CellFigure`
-    and of the interactive figures are made here, so they look alike. The
-    PNG has :data:`PIXEL_DENSITY` pixels per CSS pixel; show it at
-    :func:`shown_size`.
+    The renderer of the pictures that are kept (in a notebook, a page and the
+    PDF): those of :class:`CellFigure` and the book's figures. The PNG has
+    :data:`PIXEL_DENSITY` pixels per CSS pixel; show it at :func:`shown_size`.
+    :class:`FigureRedrawer` makes the interactive figures' pictures alike.
 
     Parameters
     ----------
@@ -28,17 +31,11 @@ def png_bytes(fig, *, dpi=100, fast=False):
         The figure to render; it is not closed or changed.
     dpi : int, optional
         CSS pixels per figure inch, the size the picture is shown at.
-    fast : bool, optional
-        False (default) for a picture that is kept: its colours are reduced to
-        a palette of 256 (Matplotlib's flat colours and smooth edges survive
-        it), which makes the file about four times smaller in a notebook, a
-        page and the PDF. True for a picture redrawn while a slider moves:
-        full colour, light zlib compression, several times faster to encode.
 
     Returns
     -------
     bytes
-        The PNG file.
+        The PNG file, with a palette (see :func:`encode_png`).
 
     Examples
     --------
@@ -47,16 +44,112 @@ def png_bytes(fig, *, dpi=100, fast=False):
     True
     """
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi * PIXEL_DENSITY, bbox_inches="tight",
-                pil_kwargs={"compress_level": 1 if fast else 6})
-    if fast:
-        return buffer.getvalue()
-    image = Image.open(buffer).convert("RGB")
-    palette = image.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    fig.savefig(buffer, format="png", dpi=dpi * PIXEL_DENSITY, bbox_inches="tight")
+    return encode_png(Image.open(buffer), kept=True)
+
+
+def encode_png(image, *, kept):
+    """PNG bytes of a PIL image, for a picture that is kept or one that is soon replaced.
+
+    Parameters
+    ----------
+    image : PIL.Image.Image
+        The picture, RGB or RGBA (the alpha channel is dropped).
+    kept : bool
+        True for a picture that is kept: its colours are reduced to a palette
+        of 256 (Matplotlib's flat colours and smooth edges survive it), which
+        makes the file about four times smaller. False for a picture redrawn
+        while a slider moves: full colour, light zlib compression, several
+        times faster to encode.
+    """
+    image = image.convert("RGB")
     buffer = io.BytesIO()
-    palette.save(buffer, format="png", optimize=True)
+    if kept:
+        palette = image.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+        palette.save(buffer, format="png", optimize=True)
+    else:
+        image.save(buffer, format="png", compress_level=1)
     return buffer.getvalue()
 
+
+class FigureRedrawer:
+    """Render figures one after another, fast, redrawing only what moved.
+
+    The renderer of :class:`mathnotes.interactive.LiveFigure`. Its pictures
+    look like those of :func:`png_bytes`: :data:`PIXEL_DENSITY` pixels per
+    CSS pixel, trimmed to what is drawn. A new figure is drawn whole. A
+    figure rendered again (the same object, updated in place) keeps
+    Matplotlib's renderer, its cached text layouts and its trim box, so its
+    picture keeps its size; and if only artists marked *animated* changed
+    (Matplotlib does not mark the figure stale for them), the picture of
+    everything else is restored from the last full draw and those artists
+    are drawn on top of it: Matplotlib's blitting.
+
+    Parameters
+    ----------
+    dpi : int, optional
+        CSS pixels per figure inch, the size the picture is shown at.
+
+    Examples
+    --------
+    >>> fig = CellFigure(figsize=(2, 1))
+    >>> line, = fig.add_subplot().plot([0, 1], [0, 1], animated=True)
+    >>> redrawer = FigureRedrawer()
+    >>> first = redrawer.png(fig, kept=False)
+    >>> line.set_ydata([1, 0])  # only an animated artist moves: a blit
+    >>> second = redrawer.png(fig, kept=False)
+    >>> first != second and pixel_size(first) == pixel_size(second)
+    True
+    """
+
+    def __init__(self, dpi=100):
+        self._dpi = dpi * PIXEL_DENSITY
+        self._figure = None
+
+    def png(self, fig, *, kept):
+        """The PNG of ``fig`` now; ``kept`` as for :func:`encode_png`.
+
+        The figure gets an Agg canvas and the pixel density of the picture
+        (its size in inches, and so the picture's shown size, is unchanged).
+        """
+        new = fig is not self._figure
+        if new:
+            fig.set_dpi(self._dpi)
+            FigureCanvasAgg(fig)  # becomes fig.canvas
+        canvas = fig.canvas
+        if new or fig.stale:
+            canvas.draw()  # everything but the animated artists
+            self._background = canvas.copy_from_bbox(fig.bbox)
+            self._animated = fig.findobj(lambda artist: artist.get_animated())
+        else:
+            canvas.restore_region(self._background)
+        if new:  # the box is kept while the figure is: its picture keeps its size
+            self._figure, self._box = fig, self._trim_box(fig)
+            fig.stale = False  # measuring marks it stale, though nothing drawn changed
+        for artist in self._animated:
+            fig.draw_artist(artist)
+        return encode_png(Image.fromarray(self._trimmed(canvas)), kept=kept)
+
+    def _trim_box(self, fig):
+        """The rectangle of pixels ``png_bytes`` keeps: what is drawn, and savefig's padding."""
+        box = fig.get_tightbbox(fig.canvas.get_renderer())
+        box = box.padded(matplotlib.rcParams["savefig.pad_inches"])
+        width, height = int(box.width * self._dpi), int(box.height * self._dpi)
+        left = round(box.x0 * self._dpi)
+        top = round(fig.bbox.height - box.y1 * self._dpi)  # rows count from the top
+        return left, top, width, height
+
+    def _trimmed(self, canvas):
+        """The canvas's pixels in the trim box; what lies outside the figure is its colour."""
+        pixels = np.asarray(canvas.buffer_rgba())
+        left, top, width, height = self._box
+        face = matplotlib.colors.to_rgba_array(canvas.figure.get_facecolor()) * 255
+        out = np.empty((height, width, 4), np.uint8)
+        out[...] = face.round().astype(np.uint8)
+        rows = slice(max(top, 0), min(top + height, pixels.shape[0]))
+        cols = slice(max(left, 0), min(left + width, pixels.shape[1]))
+        out[rows.start - top:rows.stop - top, cols.start - left:cols.stop - left] = pixels[rows, cols]
+        return out
 
 def pixel_size(png):
     """The ``(width, height)`` in pixels of PNG bytes, read from the file's header.

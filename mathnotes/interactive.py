@@ -20,7 +20,7 @@ import ipywidgets
 import matplotlib.pyplot as plt
 
 from mathnotes import _validate
-from mathnotes._figures import png_bytes, shown_size
+from mathnotes._figures import FigureRedrawer, shown_size
 
 BOOK_NOTE = (
     "Static picture of the default state. Open this chapter in JupyterLab "
@@ -48,7 +48,8 @@ class LiveFigure(ipywidgets.VBox):
         self.caption = caption
         self.controls = {name: _control(name, abbrev) for name, abbrev in sliders.items()}
         self.defaults = self.values()
-        self.static_png = self._render(self.defaults, fast=False)  # kept in the notebook
+        self._redrawer = FigureRedrawer()
+        self.static_png = self._render(self.defaults, kept=True)  # kept in the notebook
         self.image = ipywidgets.Image(format="png", layout={"height": "auto", "max_width": "100%"})
         self._show(self.static_png)
         for control in self.controls.values():
@@ -59,16 +60,15 @@ class LiveFigure(ipywidgets.VBox):
         """The current value of every control, by argument name."""
         return {name: control.value for name, control in self.controls.items()}
 
-    def _render(self, values, *, fast):
+    def _render(self, values, *, kept):
         fig = self._draw(**values)
         if not isinstance(fig, plt.Figure):
             raise TypeError(
                 f"draw must return a matplotlib.figure.Figure, got {type(fig).__name__}; "
                 "end it with `return fig`"
             )
-        png = png_bytes(fig, fast=fast)
         plt.close(fig)  # a pyplot figure would stay open; closing any other one is harmless
-        return png
+        return self._redrawer.png(fig, kept=kept)
 
     def _show(self, png):
         # At its natural size, like a static figure: stretched to the output width it would
@@ -78,8 +78,8 @@ class LiveFigure(ipywidgets.VBox):
         self.image.value = png
 
     def _redraw(self, change=None):
-        # fast: full colour, light compression; a slider move is timed in bench/sliders.py
-        self._show(self._render(self.values(), fast=True))
+        # full colour, light compression; a slider move is timed in bench/sliders.py
+        self._show(self._render(self.values(), kept=False))
 
     def static_html(self):
         """The HTML shown where no kernel runs: picture, caption and note."""
@@ -121,9 +121,13 @@ def interactive_figure(draw, *, alt, caption=None, **sliders):
     Parameters
     ----------
     draw : callable
-        ``draw(**values)`` builds and returns a ``matplotlib.figure.Figure`` for
-        the slider values. It is called once for the default values to make
-        the static picture, and again every time a slider moves.
+        ``draw(**values)`` returns a ``matplotlib.figure.Figure`` for the
+        slider values. It is called once for the default values to make the
+        static picture, and again every time a slider moves. It may build a
+        new figure each time, or, faster, update the figure it returned last
+        time and return it again: then the picture keeps its size, and if the
+        artists that move are made with ``animated=True``, only they are
+        redrawn (see :class:`mathnotes._figures.FigureRedrawer`).
     alt : str
         Alt text of the static picture: what the default state shows.
     caption : str, optional

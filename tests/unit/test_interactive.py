@@ -4,6 +4,7 @@ import io
 
 import ipywidgets
 import matplotlib
+import numpy as np
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -126,3 +127,25 @@ def test_unusable_slider_is_named():
 def test_at_least_one_slider():
     with pytest.raises(ValueError, match="slider"):
         mn.interactive_figure(draw_line, alt="x")
+
+
+def test_a_figure_updated_in_place_is_redrawn_and_keeps_its_size():
+    fig, ax = plt.subplots(figsize=(2, 2))
+    ax.set(xlim=(0, 1), ylim=(-2, 2))
+    (line,) = ax.plot([0, 1], [0, 1], animated=True)
+
+    def draw_again(slope):
+        line.set_ydata([0, slope])
+        return fig
+
+    live = mn.interactive_figure(draw_again, alt="A line.",
+                                 slope=ipywidgets.FloatSlider(value=1.0, min=-2, max=2))
+    static = live.static_png
+    live.controls["slope"].value = -1.0
+    moved = live.image.value
+    assert moved != static and live.static_png == static
+    assert Image.open(io.BytesIO(moved)).size == Image.open(io.BytesIO(static)).size
+    live.controls["slope"].value = 1.0  # back to the start: the picture of the start
+    back = np.asarray(Image.open(io.BytesIO(live.image.value)).convert("RGB"), dtype=float)
+    start = np.asarray(Image.open(io.BytesIO(static)).convert("RGB"), dtype=float)
+    assert np.abs(back - start).mean() < 2.0  # the static one has a palette
