@@ -35,6 +35,18 @@ class LiveFigure(ipywidgets.VBox):
     Build it with :func:`mathnotes.interactive_figure`. The live picture is an
     ``ipywidgets.Image`` holding a PNG: redrawing sends no output messages,
     so the cell's stored output is the same on every run.
+
+    Notes
+    -----
+    A ``draw`` that builds a new figure for every move is simple, and slow:
+    a new figure is laid out and drawn whole (``bench/sliders.py`` in the
+    repository times the book's figures). A ``draw`` that updates the figure it returned last time and
+    returns it again is faster: Matplotlib's renderer and its text layouts
+    are kept, and so is the picture's size. Faster still, if the artists
+    that move were made with ``animated=True`` and nothing else changed
+    (Matplotlib does not mark a figure stale for its animated artists), the
+    rest of the picture is restored and only those artists are drawn, on
+    top of it: Matplotlib's blitting.
     """
 
     def __init__(self, draw, *, alt, caption=None, **sliders):
@@ -125,9 +137,7 @@ def interactive_figure(draw, *, alt, caption=None, **sliders):
         slider values. It is called once for the default values to make the
         static picture, and again every time a slider moves. It may build a
         new figure each time, or, faster, update the figure it returned last
-        time and return it again: then the picture keeps its size, and if the
-        artists that move are made with ``animated=True``, only they are
-        redrawn (see :class:`mathnotes._figures.FigureRedrawer`).
+        time and return it again (see :class:`LiveFigure`).
     alt : str
         Alt text of the static picture: what the default state shows.
     caption : str, optional
