@@ -5,19 +5,20 @@ The shapes of a product are drawn by :func:`bookcode.figures.plot_matmul_shapes`
 
 import numpy as np
 
-from bookcode.figures import plot_matrices
+from bookcode.figures import MatrixPicture
 from mathnotes._validate import finite_array, integer
 
 
-def plot_outer_product_sum(X, dY, upto):
-    """Draw the sample-first weight gradient ``X.T @ dY`` as a sum over the batch.
+class OuterProductSumPicture:
+    """The sample-first weight gradient ``X.T @ dY`` as a sum over the batch, built once.
 
     ``X.T @ dY`` equals the sum over examples ``n`` of the outer products
-    ``outer(X[n], dY[n])``. Three heat maps (:func:`bookcode.figures.plot_matrices`)
-    share one colour scale: the outer product of example ``upto``, the
-    running sum of the first ``upto`` examples, and the full product. Each
-    cell is annotated with its value. Rows, columns and examples are
-    numbered from 1, as in the text.
+    ``outer(X[n], dY[n])``. Three heat maps
+    (:class:`bookcode.figures.MatrixPicture`) share one colour scale, fixed
+    to fit every count of examples: the outer product of the last example
+    added, the running sum, and the full product. Each cell is annotated
+    with its value. Rows, columns and examples are numbered from 1, as in
+    the text. :meth:`update` shows another count of examples.
 
     Parameters
     ----------
@@ -27,30 +28,45 @@ def plot_outer_product_sum(X, dY, upto):
     dY : array_like
         Shape (N, n_out).
         The upstream gradient, one row per example.
-    upto : int
-        How many examples to add up, from 1 to ``N``.
+    """
+
+    def __init__(self, X, dY):
+        X = finite_array(X, "X", ndim=2)
+        dY = finite_array(dY, "dY", ndim=2)
+        if X.shape[0] != dY.shape[0]:
+            raise ValueError(
+                f"X has {X.shape[0]} rows and dY has {dY.shape[0]}: both need one row per example"
+            )
+        self._outers = [np.outer(x, dy) for x, dy in zip(X, dY)]
+        # the running sums, as the text computes them; the last is X.T @ dY
+        self._sums = [X[:n].T @ dY[:n] for n in range(1, len(X) + 1)]
+        vmax = max(np.max(np.abs(self._outers)), np.max(np.abs(self._sums))) or 1.0
+        self._picture = MatrixPicture([self._sums[0].shape] * 3, float(vmax), fmt="{:.2f}",
+                                      show_shape=False, xlabel="output unit j",
+                                      ylabel="input feature i")
+        self.figure = self._picture.figure
+
+    def update(self, upto):
+        """Show the sum of the first ``upto`` examples, from 1 to ``N``; returns the figure."""
+        n_rows = len(self._outers)
+        upto = integer(upto, "upto")
+        if upto > n_rows:
+            raise ValueError(f"upto must be an integer from 1 to {n_rows}, got {upto!r}")
+        matrices = [self._outers[upto - 1], self._sums[upto - 1], self._sums[-1]]
+        titles = [f"example {upto}:\nouter(x, dy)", f"sum of examples\n1..{upto}",
+                  f"Xᵀ dY\n(all {n_rows})"]
+        return self._picture.update(matrices, titles)
+
+
+def plot_outer_product_sum(X, dY, upto):
+    """Draw the sample-first weight gradient ``X.T @ dY`` as a sum over the batch.
+
+    The picture of :class:`OuterProductSumPicture` for the first ``upto``
+    examples, from 1 to ``N``; the arguments are as there.
 
     Returns
     -------
     matplotlib.figure.Figure
         A figure with three axes, each holding one image.
     """
-    X = finite_array(X, "X", ndim=2)
-    dY = finite_array(dY, "dY", ndim=2)
-    if X.shape[0] != dY.shape[0]:
-        raise ValueError(
-            f"X has {X.shape[0]} rows and dY has {dY.shape[0]}: both need one row per example"
-        )
-    n_rows = X.shape[0]
-    upto = integer(upto, "upto")
-    if upto > n_rows:
-        raise ValueError(f"upto must be an integer from 1 to {n_rows}, got {upto!r}")
-    panels = [
-        (np.outer(X[upto - 1], dY[upto - 1]), f"example {upto}:\nouter(x, dy)"),
-        (X[:upto].T @ dY[:upto], f"sum of examples\n1..{upto}"),
-        (X.T @ dY, f"Xᵀ dY\n(all {n_rows})"),
-
-    ]
-    matrices, titles = zip(*panels)
-    return plot_matrices(matrices, titles, fmt="{:.2f}", show_shape=False,
-                         xlabel="output unit j", ylabel="input feature i")
+    return OuterProductSumPicture(X, dY).update(upto)

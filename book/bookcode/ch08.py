@@ -316,34 +316,65 @@ def _outline(x, y, width, colour, height=None):
     return Rectangle((x, y), width, height, fill=False, edgecolor=colour, linewidth=2.2)
 
 
-def plot_attention_gradient(P, dK, dV, query, ax=None):
+class AttentionGradientPicture:
     """Attention weights with one query row marked, and the size of each key's and value's
-    gradient when only that query's output receives an upstream gradient.
+    gradient when only that query's output receives an upstream gradient; built once for ``T``
+    positions, :meth:`update` shows other weights, gradients or query.
 
-    ``P`` is ``(T, T)``; ``dK`` and ``dV`` are ``(T, d)``; ``query`` is NumPy's 0-based row of
-    ``P``. The figure numbers positions from 1, as the book's text does. ``ax`` is a pair of
-    axes or None. Returns the figure.
+    The figure numbers positions from 1, as the book's text does. ``ax`` is a pair of axes or
+    None. What moves is animated (see :class:`mathnotes._figures.FigureRedrawer`): the heat
+    map, the outline of the query row, the left title and the frame, drawn over the heat map
+    as in a saved figure. The bar chart, ``bar_axes``, is an animated inset axes that fills
+    the right panel and is redrawn whole, so its y-axis still fits the tallest bar of each
+    state (a saved figure leaves out an animated axes of its own, but draws an inset one).
     """
-    fig, (ax_p, ax_g) = _new_axes(ax, (8.0, 3.5), ncols=2)
-    T = len(P)
-    ax_p.imshow(P, cmap="Blues", vmin=0, vmax=1)
-    ax_p.add_patch(_outline(-0.5, query - 0.5, T, "tab:red", height=1))
-    ax_p.set_xlabel("key position j")
-    ax_p.set_ylabel("query position i")
-    ax_p.set_title(f"attention weights P (row {query + 1} marked)")
-    positions = np.arange(T)
-    width = 0.4
-    ax_g.bar(positions - width / 2, np.linalg.norm(dK, axis=1), width, label="‖row j of dK‖")
-    ax_g.bar(positions + width / 2, np.linalg.norm(dV, axis=1), width, label="‖row j of dV‖")
-    ax_g.axvline(query + 0.5, color="tab:red", linestyle=":", linewidth=1)
-    ax_g.set_xlabel("key position j")
-    ax_g.set_title(f"gradients from query {query + 1}'s output only")
-    ax_g.legend(loc="upper right")
-    labels = [str(j + 1) for j in positions]
-    ax_g.set_xticks(positions, labels)
-    ax_p.set_xticks(positions, labels)
-    ax_p.set_yticks(positions, labels)
-    return fig
+
+    def __init__(self, T, ax=None):
+        self.figure, (ax_p, panel) = _new_axes(ax, (8.0, 3.5), ncols=2)
+        positions = np.arange(T)
+        labels = [str(j + 1) for j in positions]
+        self._image = ax_p.imshow(np.zeros((T, T)), cmap="Blues", vmin=0, vmax=1, animated=True)
+        self._row = ax_p.add_patch(_outline(-0.5, -0.5, T, "tab:red", height=1))
+        for artist in (self._row, *ax_p.spines.values()):
+            artist.set_animated(True)
+        ax_p.set_xlabel("key position j")
+        ax_p.set_ylabel("query position i")
+        self._title = ax_p.set_title("", animated=True)
+        ax_p.set_xticks(positions, labels)
+        ax_p.set_yticks(positions, labels)
+        panel.set_axis_off()
+        self.bar_axes = ax_g = panel.inset_axes([0, 0, 1, 1], animated=True)
+        width = 0.4
+        zeros = np.zeros(T)
+        self._bars = (ax_g.bar(positions - width / 2, zeros, width, label="‖row j of dK‖"),
+                      ax_g.bar(positions + width / 2, zeros, width, label="‖row j of dV‖"))
+        ax_g.set_xlim(ax_g.get_xlim())  # the bars' positions, autoscaled; the line is left out
+        self._line = ax_g.axvline(0, color="tab:red", linestyle=":", linewidth=1)
+        ax_g.set_xlabel("key position j")
+        self._bar_title = ax_g.set_title("")
+        ax_g.legend(loc="upper right")
+        ax_g.set_xticks(positions, labels)
+
+    def update(self, P, dK, dV, query):
+        """Show weights ``P`` ``(T, T)``, gradients ``dK`` and ``dV`` ``(T, d)`` and
+        ``query``, NumPy's 0-based row of ``P``; returns the figure, the same every time."""
+        self._image.set_data(P)
+        self._row.set_y(query - 0.5)
+        self._title.set_text(f"attention weights P (row {query + 1} marked)")
+        for bars, gradient in zip(self._bars, (dK, dV)):
+            for bar, size in zip(bars, np.linalg.norm(gradient, axis=1)):
+                bar.set_height(size)
+        self._line.set_xdata([query + 0.5, query + 0.5])
+        self._bar_title.set_text(f"gradients from query {query + 1}'s output only")
+        self.bar_axes.relim()  # the y-limits fit the tallest bar, as in a new figure
+        self.bar_axes.autoscale_view(scalex=False)
+        return self.figure
+
+
+def plot_attention_gradient(P, dK, dV, query, ax=None):
+    """The picture of :class:`AttentionGradientPicture` for ``P``, ``dK``, ``dV`` and ``query``
+    (as for its ``update``); ``ax`` is a pair of axes or None. Returns the figure."""
+    return AttentionGradientPicture(len(P), ax).update(P, dK, dV, query)
 
 
 # The same layers from mathnotes.Value operations: the tracer derives the backward pass.

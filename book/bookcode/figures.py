@@ -131,6 +131,7 @@ def plot_matrices(
     Every entry is a square of the same size in every panel, so a 1x4 row
     looks like a row and a 4x1 column like a column. All panels share one
     colour scale, symmetric about zero (red positive, blue negative).
+    :class:`MatrixPicture` draws the same picture and can show new values.
 
     Parameters
     ----------
@@ -178,45 +179,111 @@ def plot_matrices(
     mats = [as_matrix(m, f"matrices[{k}]") for k, m in enumerate(matrices)]
     mats = [np.where(np.abs(m) < zero_below, 0.0, m) for m in mats]
     vmax = max(float(np.max(np.abs(m))) for m in mats) or 1.0
+    picture = MatrixPicture([m.shape for m in mats], vmax, fmt=fmt, zero_below=zero_below,
+                            cmap=cmap, suptitle=suptitle, show_shape=show_shape,
+                            xlabel=xlabel, ylabel=ylabel)
+    return picture.update(mats, titles)
 
-    rows = max(m.shape[0] for m in mats)
-    widths = [max(m.shape[1], _MIN_COLUMNS) for m in mats]  # room for a title above a narrow column
-    cells_across = sum(widths) + 0.9 * len(mats)
-    # many columns get smaller cells: the figure stays within the widest figure
-    cell = min(_CELL_INCHES, (MAX_FIGURE_INCHES - 0.4) / cells_across)
-    width = cell * cells_across + 0.4
-    height = cell * rows + (1.6 if suptitle else 1.2)
-    fig = CellFigure(figsize=(width, height), layout="constrained")
-    axes = fig.subplots(1, len(mats), squeeze=False, gridspec_kw={"width_ratios": widths})[0]
-    for ax, matrix, title in zip(axes, mats, titles):
-        ax.imshow(matrix, cmap=cmap, vmin=-vmax, vmax=vmax, aspect="equal")
-        m, n = matrix.shape
-        for i in range(m):
-            for j in range(n):
-                value = matrix[i, j]
-                colour = "white" if abs(value) > 0.6 * vmax else "black"
-                text = fmt.format(value + 0.0)  # + 0.0 turns -0.0 into 0.0
-                ax.text(j, i, text, ha="center", va="center", color=colour, fontsize=9)
-        ax.set_xticks(range(n), [str(j + 1) for j in range(n)])
-        ax.set_yticks(range(m), [str(i + 1) for i in range(m)])
-        # the outer borders lie on the axes' edges: unclipped, they are drawn whole
-        ax.hlines(np.arange(m + 1) - 0.5, -0.5, n - 0.5, color="0.4", linewidth=0.6, clip_on=False)
-        ax.vlines(np.arange(n + 1) - 0.5, -0.5, m - 0.5, color="0.4", linewidth=0.6, clip_on=False)
-        ax.tick_params(length=0)
-        ax.xaxis.tick_top()  # column numbers next to the cells, even for a short matrix
-        ax.set_xlim(-0.5, max(n, _MIN_COLUMNS) - 0.5)  # narrow matrices keep the cell size
-        ax.set_ylim(rows - 0.5, -0.5)
-        for side in ("top", "right", "bottom", "left"):
-            ax.spines[side].set_visible(False)
-        label = f"{title}\n({_shape_text(matrix.shape)})" if show_shape else title
-        ax.set_title(label.strip())
-        if xlabel:
-            ax.set_xlabel(xlabel)
-        if ylabel:
-            ax.set_ylabel(ylabel)
-    if suptitle:
-        fig.suptitle(suptitle)
-    return fig
+
+class MatrixPicture:
+    """The annotated heat maps of :func:`plot_matrices`, built once; ``update`` shows new values.
+
+    For a picture drawn again and again (a slider): the matrices keep their
+    shapes and the colour scale is fixed, so only the images, the numbers in
+    the cells, their grid lines and the titles are redrawn. They are
+    animated artists, drawn after the rest of the figure in the order they
+    were made (see :class:`mathnotes._figures.FigureRedrawer`); a saved
+    figure draws them as any other.
+
+    Parameters
+    ----------
+    shapes : list of tuple of int
+        The ``(rows, columns)`` of each matrix.
+    vmax : float
+        The colour scale runs from ``-vmax`` (blue) to ``vmax`` (red); choose
+        it to fit every value the picture will show. Numbers larger than
+        ``0.6 * vmax`` in size sit on dark cells and are written in white.
+    fmt, zero_below, cmap, suptitle, show_shape, xlabel, ylabel
+        As for :func:`plot_matrices`.
+
+    Attributes
+    ----------
+    figure : matplotlib.figure.Figure
+        The picture, the same object after every update.
+    axes : numpy.ndarray
+        One axes per matrix.
+    """
+
+    def __init__(self, shapes, vmax, *, fmt="{:.2g}", zero_below=1e-9, cmap="RdBu_r",
+                 suptitle=None, show_shape=True, xlabel=None, ylabel=None):
+        self._fmt, self._zero_below, self._vmax = fmt, zero_below, vmax
+        self._shapes = [tuple(shape) for shape in shapes]
+        self._show_shape = show_shape
+        rows = max(m for m, _ in self._shapes)
+        # room for a title above a narrow column
+        widths = [max(n, _MIN_COLUMNS) for _, n in self._shapes]
+        cells_across = sum(widths) + 0.9 * len(widths)
+        # many columns get smaller cells: the figure stays within the widest figure
+        cell = min(_CELL_INCHES, (MAX_FIGURE_INCHES - 0.4) / cells_across)
+        width = cell * cells_across + 0.4
+        height = cell * rows + (1.6 if suptitle else 1.2)
+        self.figure = CellFigure(figsize=(width, height), layout="constrained")
+        self.axes = self.figure.subplots(1, len(widths), squeeze=False,
+                                         gridspec_kw={"width_ratios": widths})[0]
+        self._images, self._texts = [], []
+        for ax, (m, n) in zip(self.axes, self._shapes):
+            self._images.append(ax.imshow(np.zeros((m, n)), cmap=cmap, vmin=-vmax, vmax=vmax,
+                                          aspect="equal", animated=True))
+            # the outer borders lie on the axes' edges: unclipped, they are drawn whole
+            ax.hlines(np.arange(m + 1) - 0.5, -0.5, n - 0.5, color="0.4", linewidth=0.6,
+                      clip_on=False, animated=True)
+            ax.vlines(np.arange(n + 1) - 0.5, -0.5, m - 0.5, color="0.4", linewidth=0.6,
+                      clip_on=False, animated=True)
+            self._texts.append([[ax.text(j, i, "", ha="center", va="center", fontsize=9,
+                                         animated=True) for j in range(n)] for i in range(m)])
+            ax.set_xticks(range(n), [str(j + 1) for j in range(n)])
+            ax.set_yticks(range(m), [str(i + 1) for i in range(m)])
+            ax.tick_params(length=0)
+            ax.xaxis.tick_top()  # column numbers next to the cells, even for a short matrix
+            ax.set_xlim(-0.5, max(n, _MIN_COLUMNS) - 0.5)  # narrow matrices keep the cell size
+            ax.set_ylim(rows - 0.5, -0.5)
+            for side in ("top", "right", "bottom", "left"):
+                ax.spines[side].set_visible(False)
+            ax.set_title("", animated=True)
+            if xlabel:
+                ax.set_xlabel(xlabel)
+            if ylabel:
+                ax.set_ylabel(ylabel)
+        if suptitle:
+            self.figure.suptitle(suptitle)
+
+    def update(self, matrices, titles):
+        """Show new matrices, of the shapes given at construction, and titles.
+
+        Parameters
+        ----------
+        matrices : list of numpy.ndarray
+            2-D float arrays, one per panel; not checked (check them once,
+            before a slider moves).
+        titles : list of str
+            One title per panel.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The picture's figure, the same object every time.
+        """
+        for ax, image, texts, matrix, title, shape in zip(
+                self.axes, self._images, self._texts, matrices, titles, self._shapes):
+            matrix = np.where(np.abs(matrix) < self._zero_below, 0.0, matrix)
+            image.set_data(matrix)
+            for row, values in zip(texts, matrix):
+                for text, value in zip(row, values):
+                    text.set_text(self._fmt.format(value + 0.0))  # + 0.0: -0.0 becomes 0.0
+                    text.set_color("white" if abs(value) > 0.6 * self._vmax else "black")
+            label = f"{title}\n({_shape_text(shape)})" if self._show_shape else title
+            ax.title.set_text(label.strip())
+        return self.figure
 
 
 def plot_matmul_shapes(left, right, *, names=("A", "B", "C"), title=None, ax=None,

@@ -10,6 +10,7 @@ import pytest  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 
 from bookcode import ch06, figures  # noqa: E402
+from mathnotes._figures import FigureRedrawer  # noqa: E402
 
 
 # --- the shape picture --------------------------------------------------------
@@ -79,3 +80,49 @@ def test_plot_outer_product_sum_numbers_from_one():
         assert [t.get_text() for t in ax.get_yticklabels()] == ["1", "2", "3"]
     assert "example 2" in fig.axes[0].get_title()
     plt.close(fig)
+
+
+def _batch():
+    rng = np.random.default_rng(1)
+    return rng.standard_normal((4, 3)), rng.standard_normal((4, 2))
+
+
+def test_outer_product_sum_picture_update_shows_another_count():
+    X, dY = _batch()
+    picture = ch06.OuterProductSumPicture(X, dY)
+    fig = picture.update(1)
+    assert picture.update(3) is fig is picture.figure
+    arrays = [ax.images[0].get_array() for ax in fig.axes]
+    np.testing.assert_allclose(arrays[0], np.outer(X[2], dY[2]))
+    np.testing.assert_allclose(arrays[1], X[:3].T @ dY[:3])
+    np.testing.assert_allclose(arrays[2], X.T @ dY)
+    assert fig.axes[0].get_title().startswith("example 3")
+    assert fig.axes[1].texts[0].get_text() == f"{(X[:3, 0] @ dY[:3, 0]):.2f}"
+
+
+def test_outer_product_sum_picture_has_one_colour_scale_for_every_count():
+    X, dY = _batch()
+    largest = max(max(np.abs(np.outer(x, dy)).max() for x, dy in zip(X, dY)),
+                  max(np.abs(X[:n].T @ dY[:n]).max() for n in range(1, 5)))
+    assert largest > np.abs(X.T @ dY).max()  # the full product alone would not fit them all
+    fig = ch06.OuterProductSumPicture(X, dY).update(2)
+    for ax in fig.axes:
+        assert ax.images[0].get_clim() == pytest.approx((-largest, largest))
+
+
+def test_outer_product_sum_picture_moves_are_blits_and_come_back():
+    picture = ch06.OuterProductSumPicture(*_batch())
+    redrawer = FigureRedrawer()
+    start = redrawer.png(picture.update(2), kept=False)
+    picture.update(4)
+    assert not picture.figure.stale  # only animated artists changed
+    moved = redrawer.png(picture.figure, kept=False)
+    picture.update(2)
+    assert not picture.figure.stale
+    assert redrawer.png(picture.figure, kept=False) == start != moved
+
+
+def test_outer_product_sum_picture_rejects_bad_count_on_update():
+    picture = ch06.OuterProductSumPicture(*_batch())
+    with pytest.raises(ValueError, match="upto"):
+        picture.update(5)

@@ -7,6 +7,7 @@ from matplotlib.figure import Figure
 
 import mathnotes as mn
 from bookcode import ch08
+from mathnotes._figures import FigureRedrawer, png_bytes
 
 CONV_SETTINGS = [(1, 0), (1, 1), (2, 0), (2, 1), (3, 2)]
 
@@ -210,7 +211,80 @@ def test_figures_draw_into_given_axes_without_pyplot(rng):
 def test_plot_attention_gradient_numbers_positions_from_one(rng):
     P = ch08.softmax_rows(rng.standard_normal((4, 4)))
     fig = ch08.plot_attention_gradient(P, np.ones((4, 2)), np.ones((4, 2)), 0)
-    ax_p, ax_g = fig.axes[:2]
+    ax_p, panel = fig.axes
+    (ax_g,) = panel.child_axes  # the bar chart is an inset filling the right panel
     assert [t.get_text() for t in ax_p.get_xticklabels()] == ["1", "2", "3", "4"]
     assert [t.get_text() for t in ax_g.get_xticklabels()] == ["1", "2", "3", "4"]
     assert "row 1 marked" in ax_p.get_title() and "query 1's" in ax_g.get_title()
+
+
+
+def _attention_states(rng, T=5):
+    """(P, dK, dV) when only one query's output has a gradient, for each query and mask."""
+    Q, K, V = (rng.standard_normal((T, 3)) for _ in range(3))
+    states = {}
+    for causal in (True, False):
+        _, cache = ch08.attention_forward(Q, K, V, causal)
+        for query in range(T):
+            dO = np.zeros((T, 3))
+            dO[query] = 1.0
+            _, dK, dV = ch08.attention_backward(dO, cache)
+            states[query, causal] = cache[3], dK, dV
+    return states
+
+
+def test_attention_picture_update_moves_what_the_state_changes(rng):
+    states = _attention_states(rng)
+    picture = ch08.AttentionGradientPicture(5)
+    fig = picture.update(*states[0, True], 0)
+    P, dK, dV = states[3, False]
+    assert picture.update(P, dK, dV, 3) is fig is picture.figure
+    ax_p, _ = fig.axes
+    np.testing.assert_array_equal(ax_p.images[0].get_array(), P)
+    (row,) = ax_p.patches
+    assert row.get_y() == 2.5 and "row 4 marked" in ax_p.get_title()
+    heights = [bar.get_height() for bar in picture.bar_axes.patches]
+    np.testing.assert_allclose(heights, np.r_[np.linalg.norm(dK, axis=1),
+                                              np.linalg.norm(dV, axis=1)])
+    assert picture.bar_axes.lines[0].get_xdata()[0] == 3.5
+    assert "query 4's" in picture.bar_axes.get_title()
+    # the y-axis fits the tallest bar of this state, as a new figure's would
+    assert picture.bar_axes.get_ylim() == pytest.approx((0, 1.05 * max(heights)))
+    new_figure = ch08.plot_attention_gradient(P, dK, dV, 3)
+    assert picture.bar_axes.get_xlim() == new_figure.axes[1].child_axes[0].get_xlim()
+
+
+def test_attention_picture_moves_are_blits_and_come_back(rng):
+    states = _attention_states(rng)
+    picture = ch08.AttentionGradientPicture(5)
+    redrawer = FigureRedrawer()
+    start = redrawer.png(picture.update(*states[1, True], 1), kept=False)
+    for query, causal in ((4, True), (0, False)):
+        picture.update(*states[query, causal], query)
+        assert not picture.figure.stale  # only animated artists changed: a blit
+        moved = redrawer.png(picture.figure, kept=False)
+    picture.update(*states[1, True], 1)
+    assert not picture.figure.stale
+    assert redrawer.png(picture.figure, kept=False) == start != moved
+
+
+def test_attention_picture_blitted_looks_as_drawn_whole(rng):
+    # the animated artists are drawn last, in the order they were made: the frame must still
+    # lie over the heat map and the outline
+    states = _attention_states(rng)
+
+    def drawn(animated):
+        fig = ch08.plot_attention_gradient(*states[2, True], 2)
+        for artist in fig.findobj(lambda artist: artist.get_animated()):
+            artist.set_animated(animated)
+        return FigureRedrawer().png(fig, kept=False)
+
+    assert drawn(True) == drawn(False)
+
+
+def test_a_saved_attention_picture_has_its_bar_chart(rng):
+    picture = ch08.AttentionGradientPicture(5)
+    fig = picture.update(*_attention_states(rng)[2, True], 2)
+    saved = png_bytes(fig)
+    picture.bar_axes.set_visible(False)
+    assert png_bytes(fig) != saved

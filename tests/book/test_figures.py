@@ -10,6 +10,7 @@ import pytest  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 
 from bookcode import figures  # noqa: E402
+from mathnotes._figures import FigureRedrawer, png_bytes  # noqa: E402
 
 
 def test_one_line_per_run_on_a_log_scale():
@@ -123,3 +124,47 @@ def test_heat_map_borders_are_drawn_whole():
 def test_a_heat_map_of_many_columns_fits_the_widest_figure():
     fig = figures.plot_matrices([np.ones((3, 16)), np.ones((16, 3))])
     assert fig.get_size_inches()[0] <= figures.MAX_FIGURE_INCHES + 1e-9
+
+
+# --- MatrixPicture: the heat maps of plot_matrices, shown again with new values -----------------
+
+
+def _matrix_picture():
+    return figures.MatrixPicture([(2, 3), (1, 1)], 4.0, fmt="{:.1f}")
+
+
+def test_matrix_picture_update_shows_new_values_in_its_figure():
+    picture = _matrix_picture()
+    a, b = np.arange(6.0).reshape(2, 3) - 2, np.array([[-4.0]])
+    assert picture.update([a, b], ["A", "B"]) is picture.figure
+    left, right = picture.figure.axes
+    np.testing.assert_array_equal(left.images[0].get_array(), a)
+    assert [t.get_text() for t in left.texts] == ["-2.0", "-1.0", "0.0", "1.0", "2.0", "3.0"]
+    assert left.texts[0].get_color() == "black" and right.texts[0].get_color() == "white"
+    assert left.get_title() == "A\n(2×3)" and right.get_title() == "B\n(1×1)"
+    assert left.images[0].get_clim() == right.images[0].get_clim() == (-4.0, 4.0)
+
+
+def test_matrix_picture_redraws_only_its_animated_artists():
+    picture = _matrix_picture()
+    redrawer = FigureRedrawer()
+    start = redrawer.png(picture.update([np.zeros((2, 3)), np.ones((1, 1))], ["A", "B"]),
+                         kept=False)
+    picture.update([np.ones((2, 3)), np.zeros((1, 1))], ["C", "D"])
+    assert not picture.figure.stale  # the next picture is a blit
+    moved = redrawer.png(picture.figure, kept=False)
+    picture.update([np.zeros((2, 3)), np.ones((1, 1))], ["A", "B"])
+    assert not picture.figure.stale
+    assert redrawer.png(picture.figure, kept=False) == start != moved
+
+
+def test_matrix_picture_blitted_looks_as_drawn_whole():
+    # a blit draws the animated artists in the order they were made, after the rest: that
+    # order must be their z-order, or a number would hide under its cell
+    def drawn(animated):
+        fig = figures.plot_matrices([np.array([[1.0, -2.0], [0.5, 3.0]]), np.eye(2)], ["A", "B"])
+        for artist in fig.findobj(lambda artist: artist.get_animated()):
+            artist.set_animated(animated)
+        return FigureRedrawer().png(fig, kept=False)
+
+    assert drawn(True) == drawn(False)
