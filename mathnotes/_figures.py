@@ -135,8 +135,8 @@ class FigureRedrawer:
         box = fig.get_tightbbox(fig.canvas.get_renderer())
         box = box.padded(matplotlib.rcParams["savefig.pad_inches"])
         width, height = int(box.width * self._dpi), int(box.height * self._dpi)
-        left = round(box.x0 * self._dpi)
-        top = round(fig.bbox.height - box.y1 * self._dpi)  # rows count from the top
+        left = round(box.x0 * self._dpi)  # savefig puts the box's lower left corner at (0, 0)
+        top = round(fig.bbox.height - box.y0 * self._dpi - height)  # rows count from the top
         return left, top, width, height
 
     def _trimmed(self, canvas):
