@@ -7,8 +7,10 @@ the same SGD run (the widget's defaults: spirals 3 x 100, hidden 32, 2000
 steps of batch 32) written two ways: with the layers of ``mathnotes.nn``,
 which check their arguments at every call, and with
 ``bookcode.ch07.train_two_layer``, which checks once and then runs plain NumPy
-(the losses are equal to the last bit). Also times one whole redraw of the
-widget (training, decision regions, loss curve, PNG). Best of five runs.
+(the losses are equal to the last bit). Also times ``plot_training_run``, the
+figure of one run drawn from scratch (training, decision regions, loss curve,
+PNG); a slider move of the widget, which remembers its runs and redraws its
+figure in place, is timed by ``bench/sliders.py``. Best of five runs.
 """
 
 import sys
@@ -48,7 +50,7 @@ def main():
     rows = {
         "layers, checks at every step": best_seconds(lambda: train_with_layers(X, y, **SETTINGS))[0],
         "train_two_layer, checks once": best_seconds(lambda: ch07.train_two_layer(X, y, **SETTINGS))[0],
-        "widget redraw (train + figure + PNG)":
+        "plot_training_run (train + figure + PNG)":
             best_seconds(lambda: ch07.plot_training_run(X, y, **SETTINGS)._repr_png_()[0], 3)[0],
     }
     width = max(map(len, rows))

@@ -390,9 +390,26 @@ def _checked_curves(curves, log):
     return checked
 
 
-def _moving_average(values, window):
+def moving_average(values, window):
+    """The moving average of ``values`` over ``window`` steps, centred, as the loss plots draw it.
+
+    Parameters
+    ----------
+    values : ndarray
+        Shape (n,), the losses of steps ``0 .. n-1``.
+    window : int
+        Steps averaged (shortened to ``n`` if longer).
+
+    Returns
+    -------
+    steps, averages : ndarray
+        The steps at which the averages are drawn and the averages, each of shape
+        ``(n - window + 1,)``.
+    """
     window = min(window, values.size)
-    return np.convolve(values, np.ones(window) / window, mode="valid")
+    averages = np.convolve(values, np.ones(window) / window, mode="valid")
+    offset = (values.size - averages.size) // 2
+    return np.arange(offset, offset + averages.size), averages
 
 
 def plot_loss_curves(curves, *, window=None, xlabel="step", ylabel="loss", title=None,
@@ -451,10 +468,7 @@ def plot_loss_curves(curves, *, window=None, xlabel="step", ylabel="loss", title
             ax.plot(steps, values, color=f"C{i}", linewidth=1.4, label=label)
             continue
         ax.plot(steps, values, color=f"C{i}", alpha=0.25, linewidth=0.8)
-        smooth = _moving_average(values, window)
-        offset = (values.size - smooth.size) // 2
-        ax.plot(steps[offset:offset + smooth.size], smooth, color=f"C{i}", linewidth=2.0,
-                label=label)
+        ax.plot(*moving_average(values, window), color=f"C{i}", linewidth=2.0, label=label)
     if log:
         ax.set_yscale("log")
     # steps and epochs are whole numbers; at most 6 labels of up to 4 digits fit a half-column

@@ -1,13 +1,19 @@
 """Tests of the chapter-7 data set, training loop and pictures (bookcode/ch07.py)."""
 
+import io
+
+import matplotlib
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 from matplotlib.image import AxesImage
+from PIL import Image
 
-from bookcode import ch07
+from bookcode import ch07, figures
 from mathnotes import nn
+from mathnotes._figures import FigureRedrawer
 
 
 @pytest.fixture
@@ -124,7 +130,166 @@ def test_training_run_has_two_panels(data):
     fig = ch07.plot_training_run(X, y, hidden=8, steps=50, batch_size=10, resolution=10)
     assert len(fig.axes) == 2
     assert "accuracy" in fig.axes[0].get_title()
+    assert "50 steps" in fig.axes[1].get_title()
     assert len(fig.axes[1].lines) == 2
+    low, high = fig.axes[1].get_ylim()
+    _, losses = ch07.train_two_layer(X, y, hidden=8, steps=50, batch_size=10)
+    assert low < losses.min() and losses.max() < high  # its axes fit its run
+
+
+# the runs remembered by the widget
+
+def _layers_run(X, y, hidden, lr, steps, batch_size=10, seed=0):
+    first, second = _train_with_layers(X, y, nn.ReLU(), hidden=hidden, lr=lr, steps=steps,
+                                       batch_size=batch_size, seed=seed)[0]
+    return [first.W, first.b, second.W, second.b]
+
+
+@pytest.mark.parametrize("mask, relu", [(True, nn.ReLU), (False, _ReLUWithoutMask)])
+def test_runs_looked_up_or_resumed_equal_the_layers_to_the_last_bit(data, mask, relu,
+                                                                     monkeypatch):
+    X, y = data
+    runs = ch07.TrainingRuns(X, y, batch_size=10, snapshot_every=20)
+    trained = []
+    sgd_steps = ch07._sgd_steps
+
+    def counting(parameters, X, y, rows, *args):
+        trained.append(len(rows))
+        return sgd_steps(parameters, X, y, rows, *args)
+
+    monkeypatch.setattr(ch07, "_sgd_steps", counting)
+    for steps, new_steps in [(50, 50), (30, 10), (40, 0), (45, 5), (70, 20), (70, 0)]:
+        trained.clear()
+        parameters, losses = runs.train(8, 0.3, steps, mask_relu_gradient=mask)
+        assert sum(trained) == new_steps  # a lookup, or from the snapshot before, or the rest
+        layers, fresh = _train_with_layers(X, y, relu(), hidden=8, lr=0.3, steps=steps,
+                                           batch_size=10, seed=0)
+        assert np.array_equal(losses, fresh)
+        reference = [array for layer in layers for array in (layer.W, layer.b)]
+        assert all(np.array_equal(a, b) for a, b in zip(parameters, reference))
+
+
+def test_runs_return_copies_and_read_only_losses(data):
+    X, y = data
+    runs = ch07.TrainingRuns(X, y, batch_size=10)
+    parameters, losses = runs.train(4, 0.5, 30)
+    parameters[0][...] = 0.0
+    with pytest.raises(ValueError):
+        losses[0] = 0.0
+    assert np.array_equal(runs.train(4, 0.5, 30)[0][0], _layers_run(X, y, 4, 0.5, 30)[0])
+
+
+def test_runs_keep_the_most_recently_used_and_share_batches_by_width(data):
+    X, y = data
+    runs = ch07.TrainingRuns(X, y, batch_size=10, max_runs=2)
+    for rate in (0.1, 0.2, 0.1, 0.3):  # 0.2 is the least recently used when 0.3 comes
+        runs.train(4, rate, 10)
+    assert [key[1] for key in runs._runs] == [0.1, 0.3]
+    assert len(runs._batches) == 1  # one width: its batches are drawn once
+    runs.train(6, 0.1, 10)
+    runs.train(8, 0.1, 10)
+    assert sorted(runs._batches) == [6, 8]  # batches of a width no kept run uses are freed
+
+
+@pytest.mark.parametrize(
+    "kwargs, error",
+    [(dict(seed=-1), ValueError), (dict(seed=np.random.default_rng(0)), TypeError),
+     (dict(snapshot_every=0), ValueError), (dict(max_runs=1.5), TypeError)],
+)
+def test_runs_reject_bad_arguments(data, kwargs, error):
+    X, y = data
+    with pytest.raises(error):
+        ch07.TrainingRuns(X, y, **kwargs)
+
+
+# the widget's picture
+
+@pytest.fixture
+def picture(data):
+    X, y = data
+    runs = ch07.TrainingRuns(X, y, batch_size=10)
+    return ch07.TrainingRunPicture(runs, max_steps=300, loss_limits=(1e-4, 1e2), resolution=20)
+
+
+def _pixels(redrawer, fig):
+    return np.asarray(Image.open(io.BytesIO(redrawer.png(fig, kept=False))))
+
+
+def test_picture_update_returns_the_same_figure_and_moves_only_animated_artists(picture):
+    redrawer = FigureRedrawer()
+    fig = picture.update(8, 0.5, 200)
+    start = _pixels(redrawer, fig)  # the first, full draw
+    regions, losses = fig.axes
+    image = regions.images[0]
+    before = (np.array(image.get_array()), regions.get_title(), losses.get_title(),
+              losses.lines[0].get_xdata().size, losses.get_xlim(), losses.get_ylim())
+    assert picture.update(16, 1.0, 100) is fig
+    assert not fig.stale  # nothing but animated artists moved: the next picture is a blit
+    assert image.get_animated() and all(line.get_animated() for line in losses.lines)
+    assert not np.array_equal(image.get_array(), before[0])
+    assert regions.get_title() != before[1] and "hidden=16, lr=1" in regions.get_title()
+    assert losses.get_title() == "loss during training: 100 steps" != before[2]
+    assert losses.lines[0].get_xdata().size == 100 != before[3]
+    assert (losses.get_xlim(), losses.get_ylim()) == before[4:]  # fixed axes
+    moved = _pixels(redrawer, fig)
+    assert moved.shape == start.shape and not np.array_equal(moved, start)
+    picture.update(8, 0.5, 200)
+    assert np.array_equal(_pixels(redrawer, fig), start)  # back where it started
+
+
+def test_picture_draws_the_run_it_names(data, picture):
+    X, y = data
+    fig = picture.update(8, 0.5, 120)
+    net, losses = ch07.train_two_layer(X, y, hidden=8, lr=0.5, steps=120, batch_size=10)
+    regions, loss_axes = fig.axes
+    assert np.array_equal(loss_axes.lines[0].get_ydata(), losses)
+    accuracy = np.mean(net.forward(X).argmax(axis=1) == y)
+    assert regions.get_title().endswith(f"accuracy {accuracy:.1%}")
+    _, _, grid = ch07._grid(X, 20, 0.2)
+    expected = net.forward(grid).argmax(axis=1).reshape(20, 20)
+    assert np.array_equal(regions.images[0].get_array(), expected)
+
+
+def test_picture_refuses_more_steps_than_its_axis(picture):
+    with pytest.raises(ValueError, match="max_steps"):
+        picture.update(8, 0.5, 301)
+
+
+def test_picture_keeps_the_look_of_the_static_figure(data, picture):
+    # the live picture (the background, then the animated artists in tree order) and the
+    # static one (every artist in z-order) are the same picture: the points and the frame
+    # are animated too, so that they are drawn over the regions
+    fig = picture.update(8, 0.5, 200)
+    fig.set_dpi(200)
+    for _ in range(3):  # the constrained layout moves the axes by a pixel in its first draws
+        FigureCanvasAgg(fig).draw()
+    fig.set_layout_engine("none")  # then it stays, whichever way the figure is drawn
+    FigureRedrawer(dpi=100).png(fig, kept=False)
+    live = np.array(fig.canvas.buffer_rgba())  # the whole canvas
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="rgba", dpi=fig.dpi)  # the whole figure, no trimming
+    static = np.frombuffer(buffer.getvalue(), np.uint8).reshape(live.shape)
+    assert np.array_equal(live, static)
+
+
+def test_picture_ticks_never_collide():
+    # the chapter's widget at its size, in the book's style: the fixed axes of its loss panel
+    X, y = ch07.make_spirals(100, 3, seed=0)
+    with matplotlib.rc_context(figures.BOOK_STYLE):
+        runs = ch07.TrainingRuns(X, y)
+        fig = ch07.TrainingRunPicture(runs, max_steps=3000, loss_limits=(1e-4, 1e2)).update(
+            32, 0.5, 100)
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        fig.draw(renderer)
+    losses = fig.axes[1]
+    for axis, labels in ((0, losses.get_xticklabels()), (1, losses.get_yticklabels())):
+        low, high = (losses.get_xlim(), losses.get_ylim())[axis]
+        boxes = [t.get_window_extent(renderer) for t in labels
+                 if t.get_text() and low <= t.get_position()[axis] <= high]
+        assert len(boxes) >= 3
+        half_letter = 0.5 * 8.0 * fig.dpi / 72
+        starts = sorted((box.x0, box.x1) if axis == 0 else (box.y0, box.y1) for box in boxes)
+        assert all(b[0] - a[1] >= half_letter for a, b in zip(starts, starts[1:]))
 
 
 # the spirals data set
