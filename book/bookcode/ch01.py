@@ -370,6 +370,32 @@ def _span_patch(ax, basis, reach, color="0.6", *, middle=None, lims=None):
         ax.add_collection3d(Poly3DCollection([poly], facecolor=color, alpha=0.25, linewidth=0))
 
 
+def _column_window(A, b, x, fit):
+    """The square window of a column picture: ``(center, reach)``, its middle and half-width.
+
+    It holds the origin, ``b``, the columns and, when ``x`` is given, the
+    points of the head-to-tail path, with a margin; centred on the origin,
+    or with ``fit`` on the middle of those points.
+    """
+    n = A.shape[0]
+    points = [np.zeros(n), b, *A.T]
+    if x is not None:
+        points += list(np.cumsum(A * x, axis=1).T)
+    reach = 1.1 * max(np.abs(np.array(points)).max(), 1e-12)
+    center = np.zeros(n)
+    if fit:  # a cube around the points, with a margin
+        low, high = np.min(points, axis=0), np.max(points, axis=0)
+        center = (low + high) / 2
+        reach = max(0.55 * np.max(high - low), 1e-12)
+    return center, reach
+
+
+def _column_space(A):
+    """The left singular vectors of ``A`` (columns) and its rank."""
+    U, s, _ = np.linalg.svd(A)
+    return U, int(np.sum(s > _rank_tol(A)))
+
+
 def plot_column_picture(A, b, x=None, *, ax=None, show_span=True, fit=False, legend=True,
                         legend_kw=None):
     """Column picture: ``b`` as a combination ``x_1 a_1 + ... + x_n a_n`` of the columns.
@@ -418,35 +444,21 @@ def plot_column_picture(A, b, x=None, *, ax=None, show_span=True, fit=False, leg
         ax = CellFigure(figsize=(5, 5)).add_subplot(projection="3d" if n == 3 else None)
     if (n == 3) != (getattr(ax, "name", "") == "3d"):
         raise ValueError(f"a {n}x{n} system needs {'3-D' if n == 3 else '2-D'} axes")
-    points = [np.zeros(n), b, *A.T]
-    if x is not None:
-        points += list(np.cumsum(A * x, axis=1).T)
-    reach = 1.1 * max(np.abs(np.array(points)).max(), 1e-12)
-    center = np.zeros(n)
-    if fit:  # a cube around the points, with a margin
-        low, high = np.min(points, axis=0), np.max(points, axis=0)
-        center = (low + high) / 2
-        reach = max(0.55 * np.max(high - low), 1e-12)
-    lims = [(c - reach, c + reach) for c in center]
-    U, s, _ = np.linalg.svd(A)
-    rank = int(np.sum(s > _rank_tol(A)))
+    legend_kw = _legend_options(legend_kw) if legend else None
     if n == 2:
-        draw = lambda p, q, **kw: ax.annotate(  # noqa: E731
-            "", xy=q, xytext=p, arrowprops=dict(arrowstyle="-|>", lw=2, shrinkA=0, shrinkB=0, **kw)
-        )
-        if show_span and rank == 1:
-            d = U[:, 0] * reach * 1.5
-            ax.plot([-d[0], d[0]], [-d[1], d[1]], color="0.6", lw=6, alpha=0.4,
-                    label="column space")
-    else:
-        def draw(p, q, color, ls="-"):
-            ax.quiver(*p, *(q - p), color=color, linestyle=ls, lw=2, arrow_length_ratio=0.08)
+        return _ColumnPanel(ax, show_span=show_span, fit=fit, legend_kw=legend_kw).update(A, b, x)
+    center, reach = _column_window(A, b, x, fit)
+    lims = [(c - reach, c + reach) for c in center]
+    U, rank = _column_space(A)
 
-        if show_span and rank == 2:
-            basis = U[:, :2]
-            middle = basis @ (basis.T @ center)  # the box centre, projected on the plane
-            _span_patch(ax, basis, reach * 2 if fit else reach, middle=middle,
-                        lims=lims if fit else None)
+    def draw(p, q, color, ls="-"):
+        ax.quiver(*p, *(q - p), color=color, linestyle=ls, lw=2, arrow_length_ratio=0.08)
+
+    if show_span and rank == 2:
+        basis = U[:, :2]
+        middle = basis @ (basis.T @ center)  # the box centre, projected on the plane
+        _span_patch(ax, basis, reach * 2 if fit else reach, middle=middle,
+                    lims=lims if fit else None)
     for j in range(n):
         draw(np.zeros(n), A[:, j], color=_COLORS[j])
         ax.plot(*[[c] for c in A[:, j]], marker="o", ms=4, color=_COLORS[j],
@@ -455,52 +467,153 @@ def plot_column_picture(A, b, x=None, *, ax=None, show_span=True, fit=False, leg
     ax.plot(*[[c] for c in b], marker="o", color="black", label="b")
     if x is not None:
         ax.plot([], [], color="0.3", ls="--", label="weights x times columns")
-    if x is not None:
         start = np.zeros(n)
         for j in range(n):
             step = x[j] * A[:, j]
             draw(start, start + step, color=_COLORS[j], ls="--")
             start = start + step
-    if n == 2:
-        ax.set_xlim(*lims[0])
-        ax.set_ylim(*lims[1])
-        ax.set_aspect("equal")
-        ax.axhline(0, color="0.8", lw=0.8, zorder=0)
-        ax.axvline(0, color="0.8", lw=0.8, zorder=0)
-    else:
-        for setter, lim in zip((ax.set_xlim, ax.set_ylim, ax.set_zlim), lims):
-            setter(*lim)
-        ax.set_aspect("equal")
-        for axis in (ax.xaxis, ax.yaxis, ax.zaxis):  # few ticks: 3-D labels crowd at the corners
-            axis.set_major_locator(MaxNLocator(nbins=4))
-        ax.set_zlabel("component 3")
+    for setter, lim in zip((ax.set_xlim, ax.set_ylim, ax.set_zlim), lims):
+        setter(*lim)
+    ax.set_aspect("equal")
+    for axis in (ax.xaxis, ax.yaxis, ax.zaxis):  # few ticks: 3-D labels crowd at the corners
+        axis.set_major_locator(MaxNLocator(nbins=4))
+    ax.set_zlabel("component 3")
     ax.set_xlabel("component 1")
     ax.set_ylabel("component 2")
     if legend:
-        ax.legend(**_legend_options(legend_kw))
+        ax.legend(**legend_kw)
     return ax.figure
 
 
-def _row_picture_2d(ax, A, b, reach):
-    """Lines of a 2x2 system and, if unique, their crossing point."""
-    t = np.linspace(-reach, reach, 2)
-    for i in range(2):
-        a = A[i]
-        if np.all(a == 0):
-            continue
-        n = a / np.linalg.norm(a)
-        foot = n * b[i] / np.linalg.norm(a)  # closest point of the line to the origin
-        direction = np.array([-n[1], n[0]])
-        pts = foot[:, None] + direction[:, None] * 2 * t
-        ax.plot(*pts, color=_COLORS[i], lw=2 + 2 * (i == 0), alpha=0.8,
-                label=equation_text(a, b[i]))
-    ax.set_xlim(-reach, reach)
-    ax.set_ylim(-reach, reach)
-    ax.set_aspect("equal")
-    ax.axhline(0, color="0.8", lw=0.8, zorder=0)
-    ax.axvline(0, color="0.8", lw=0.8, zorder=0)
-    ax.set_xlabel("x")
-    ax.set_ylabel("y")
+# ----------------------------------------------------------------------------
+# the 2x2 explorer: pictures made once and moved
+# ----------------------------------------------------------------------------
+def _moving_line(ax, **style):
+    """An empty animated line in ``ax``: drawn last, redrawn alone when it moves."""
+    (line,) = ax.plot([], [], animated=True, **style)
+    return line
+
+
+def _moving_arrow(ax, **style):
+    """An animated arrow in ``ax``; its ends are set with :func:`_place_arrow`."""
+    props = dict(arrowstyle="-|>", lw=2, shrinkA=0, shrinkB=0, **style)
+    return ax.annotate("", xy=(0, 0), xytext=(0, 0), arrowprops=props, animated=True)
+
+
+def _quiet(artist):
+    """Stop the parts of an animated ``artist`` from marking the figure stale; returns it.
+
+    The parts of a legend or of an axis (texts, ticks) tell the axes when
+    they change, also inside an animated artist, and drawing changes them:
+    the next picture would be drawn whole. An animated artist needs no such
+    redraw. Parts made later (ticks for a new window) tell again until this
+    is called again.
+    """
+    for part in artist.findobj(include_self=False):
+        part.stale_callback = None
+    return artist
+
+
+class _Legend:
+    """The legend of ``ax``'s labelled artists, made again only when its entries change.
+
+    An ``animated`` legend is drawn last, like the moving artists, and new
+    texts for the same entries need no full redraw. ``options`` go to
+    ``ax.legend``.
+    """
+
+    def __init__(self, ax, *, animated, **options):
+        self._ax, self._animated, self._options = ax, animated, options
+        self._handles = None
+
+    def update(self):
+        """Show the labels of now; a new legend (a full redraw) if the entries changed."""
+        handles, labels = self._ax.get_legend_handles_labels()
+        if handles != self._handles:
+            self._handles = handles
+            legend = self._ax.legend(handles, labels, **self._options)
+            if self._animated:
+                legend.set_animated(True)
+                _quiet(legend)
+        else:
+            for text, label in zip(self._ax.get_legend().texts, labels):
+                text.set_text(label)
+
+
+def _frame_on_top(ax):
+    """Animate the frame of ``ax``: drawn after the moving lines, as a saved picture draws it."""
+    for spine in ax.spines.values():
+        spine.set_animated(True)
+
+
+def _place_arrow(arrow, start, end):
+    """Move an arrow of :func:`_moving_arrow` to run from ``start`` to ``end``."""
+    arrow.xy, arrow.xyann = tuple(end), tuple(start)
+
+
+def _show(artist, shown, label=None):
+    """Show or hide ``artist``; a hidden one keeps no legend entry (its label starts with _)."""
+    artist.set_visible(shown)
+    label = artist.get_label().lstrip("_") if label is None else label
+    artist.set_label(label if shown else f"_{label}")
+
+
+class _ColumnPanel:
+    """The column picture of a 2x2 system in ``ax``: made once, moved by :meth:`update`.
+
+    Everything that moves is animated (see :class:`System2x2Picture`), the
+    window included: its ticks, frame and lines through the origin. They
+    are made in the order of their z-orders, so that a live picture (where
+    animated artists are drawn last, in the order they were made) and a
+    saved one draw them alike. ``legend_kw`` of None draws no legend.
+    """
+
+    def __init__(self, ax, *, show_span=True, fit=False, legend_kw=None):
+        self.ax, self._show_span, self._fit = ax, show_span, fit
+        # not animated: its texts stay, its entries change with the verdict (a full redraw)
+        self._legend = None if legend_kw is None else _Legend(ax, animated=False, **legend_kw)
+        # what a new window moves is animated too: lines through the origin, ticks, frame
+        ax.axhline(0, color="0.8", lw=0.8, zorder=0, animated=True)
+        ax.axvline(0, color="0.8", lw=0.8, zorder=0, animated=True)
+        for artist in (*ax.spines.values(), ax.xaxis, ax.yaxis):
+            artist.set_animated(True)
+        self._span = _moving_line(ax, color="0.6", lw=6, alpha=0.4, label="column space")
+        self._tips = [_moving_line(ax, marker="o", ms=4, color=color, label=f"column {j + 1}")
+                      for j, color in enumerate(_COLORS[:2])]
+        self._b_tip = _moving_line(ax, marker="o", color="black", label="b")
+        self._key = _moving_line(ax, color="0.3", ls="--", label="weights x times columns")
+        self._arrows = [_moving_arrow(ax, color=color) for color in (*_COLORS[:2], "black")]
+        self._steps = [_moving_arrow(ax, color=color, ls="--") for color in _COLORS[:2]]
+        ax.set_aspect("equal")
+        ax.set_xlabel("component 1")
+        ax.set_ylabel("component 2")
+
+    def update(self, A, b, x):
+        """Show the columns of ``A``, ``b`` and, unless ``x`` is None, the path.
+
+        Returns the figure of the axes.
+        """
+        center, reach = _column_window(A, b, x, self._fit)
+        U, rank = _column_space(A)
+        d = U[:, 0] * reach * 1.5
+        self._span.set_data([-d[0], d[0]], [-d[1], d[1]])
+        _show(self._span, self._show_span and rank == 1)
+        for tip, arrow, end in zip((*self._tips, self._b_tip), self._arrows, (*A.T, b)):
+            tip.set_data([end[0]], [end[1]])
+            _place_arrow(arrow, np.zeros(2), end)
+        if x is not None:
+            ends = np.cumsum(A * x, axis=1).T
+            for step, start, end in zip(self._steps, [np.zeros(2), ends[0]], ends):
+                _place_arrow(step, start, end)
+        for artist in (self._key, *self._steps):
+            _show(artist, x is not None)
+        self.ax.set_xlim(center[0] - reach, center[0] + reach)
+        self.ax.set_ylim(center[1] - reach, center[1] + reach)
+        _quiet(self.ax.xaxis)  # its ticks made for the last window
+        _quiet(self.ax.yaxis)
+        if self._legend is not None:
+            self._legend.update()
+        return self.ax.figure
 
 
 _VERDICT = {
@@ -510,65 +623,156 @@ _VERDICT = {
 }
 
 
-def plot_system_2x2(A, b, *, axes=None, reach=3.0, figsize=(8.0, 5.1)):
-    """Row picture and column picture of a 2x2 system, side by side.
+class System2x2Picture:
+    """Row picture and column picture of a 2x2 system, side by side, built once.
 
-    This is the drawing of chapter 1's explorer. The left panel shows each
-    equation as a line and marks the solution; the right panel shows the
-    columns, ``b``, and (when a solution exists) the combination of the
-    columns that makes ``b``. The title says whether the system has one,
-    no, or infinitely many solutions. The legends sit below the panels, so
-    they never hide a line whatever the slider values.
+    This is the drawing of chapter 1's explorer; :meth:`update` draws a
+    system. The left panel shows each equation as a line and marks the
+    solution; the right panel shows the columns, ``b``, and (when a solution
+    exists) the combination of the columns that makes ``b``. The title says
+    whether the system has one, no, or infinitely many solutions. The
+    legends sit below the panels, so they never hide a line.
+
+    Everything that moves with the system is made with ``animated=True``, so
+    a new system with the same verdict redraws only those artists on the
+    picture of the rest (blitting, see
+    :class:`mathnotes._figures.FigureRedrawer`); a new verdict redraws the
+    whole figure.
 
     Parameters
     ----------
-    A : array_like
-        Shape ``(2, 2)``.
-    b : array_like
-        Shape ``(2,)``.
     axes : tuple of matplotlib.axes.Axes, optional
         Where to draw the row and the column picture. If omitted, a new
         figure is made and the verdict becomes its title; otherwise the
-        verdict goes in the title of the first axes.
+        verdict goes in the title of the first axes, and the caller lays
+        out the figure.
     reach : float, optional
         Half-width of the row-picture window.
     figsize : tuple of float, optional
         Size of a new figure, in inches.
+
+    Examples
+    --------
+    >>> picture = System2x2Picture()
+    >>> fig = picture.update([[1, 2], [3, 4]], [5, 6])
+    >>> picture.update([[1, 2], [2, 4]], [3, 6]) is fig
+    True
+    """
+
+    _BELOW = dict(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2)
+
+    def __init__(self, *, axes=None, reach=3.0, figsize=(8.0, 5.1)):
+        self._reach = real(reach, "reach", minimum=0, strict=True)
+        if axes is None:
+            self.figure = CellFigure(figsize=figsize)
+            left, right = self.figure.subplots(1, 2)
+        else:
+            if len(axes) != 2:
+                raise ValueError(
+                    f"axes must be a pair (row picture, column picture), got {len(axes)}")
+            left, right = axes
+            self.figure = left.figure
+        self._own_figure = axes is None
+        self._layout = None  # (legend rows, subplot parameters) of the first layout
+        self._left = left
+        self._lines = [_moving_line(left, color=color, lw=2 + 2 * (i == 0), alpha=0.8)
+                       for i, color in enumerate(_COLORS[:2])]
+        self._solution = _moving_line(left, marker="o", ls="", color="black", ms=8)
+        self._legend = _Legend(left, animated=True, **_legend_options(self._BELOW))
+        left.set_xlim(-self._reach, self._reach)
+        left.set_ylim(-self._reach, self._reach)
+        _frame_on_top(left)
+        left.set_aspect("equal")
+        left.axhline(0, color="0.8", lw=0.8, zorder=0)
+        left.axvline(0, color="0.8", lw=0.8, zorder=0)
+        left.set_xlabel("x")
+        left.set_ylabel("y")
+        self._columns = _ColumnPanel(right, legend_kw=_legend_options(self._BELOW))
+        right.set_title("Column picture")
+        if self._own_figure:
+            left.set_title("Row picture")
+            self._verdict = self.figure.suptitle("")
+        else:
+            self._verdict = left.set_title("")
+
+    def update(self, A, b):
+        """Draw the system ``A x = b`` and return the figure (the same one every time).
+
+        Parameters
+        ----------
+        A : array_like
+            Shape ``(2, 2)``.
+        b : array_like
+            Shape ``(2,)``.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure holding the two axes.
+        """
+        A, b = _as_system(A, b, sizes=(2,))
+        kind = classify_system(A, b)
+        x = None
+        if kind == "unique":
+            x = np.linalg.solve(A, b)
+        elif kind == "infinite":
+            x = np.linalg.lstsq(A, b, rcond=None)[0]  # the shortest solution
+        self._draw_rows(A, b, x if kind == "unique" else None)
+        self._columns.update(A, b, x)
+        # a text set to what it was does not make the figure redraw
+        self._verdict.set_text(_VERDICT[kind] if self._own_figure
+                               else f"Row picture: {_VERDICT[kind]}")
+        if self._own_figure:
+            self._lay_out()
+        return self.figure
+
+    def _draw_rows(self, A, b, solution):
+        """Each equation as a line and, if given, the solution as a point."""
+        t = np.linspace(-self._reach, self._reach, 2)
+        for line, a, rhs in zip(self._lines, A, b):
+            if np.any(a != 0):
+                n = a / np.linalg.norm(a)
+                foot = n * rhs / np.linalg.norm(a)  # closest point of the line to the origin
+                direction = np.array([-n[1], n[0]])
+                line.set_data(*(foot[:, None] + direction[:, None] * 2 * t))
+            _show(line, np.any(a != 0), equation_text(a, rhs))
+        if solution is not None:
+            self._solution.set_data(*solution[:, None])
+            _show(self._solution, True, f"solution ({solution[0]:.2f}, {solution[1]:.2f})")
+        else:
+            _show(self._solution, False)
+        self._legend.update()
+
+    def _lay_out(self):
+        """Lay out the figure for its first system; again only for taller legends.
+
+        The first layout is kept while the legends need no more rows than
+        then: the panels stay still and a move can be a blit. A system whose
+        legend needs a row more gets a layout of its own (until the next).
+        """
+        rows = max(-(-len(ax.get_legend().texts) // self._BELOW["ncol"])
+                   for ax in self.figure.axes)
+        params = self.figure.subplotpars
+        if self._layout is None or rows > self._layout[0]:
+            self.figure.tight_layout()
+            if self._layout is None:
+                self._layout = rows, dict(vars(params))
+        elif vars(params) != self._layout[1]:
+            self.figure.subplots_adjust(**self._layout[1])
+
+
+def plot_system_2x2(A, b, *, axes=None, reach=3.0, figsize=(8.0, 5.1)):
+    """Row picture and column picture of a 2x2 system, side by side.
+
+    A static picture of :class:`System2x2Picture`: see there for what it
+    shows and for the parameters.
 
     Returns
     -------
     matplotlib.figure.Figure
         The figure holding the two axes.
     """
-    A, b = _as_system(A, b, sizes=(2,))
-    reach = real(reach, "reach", minimum=0, strict=True)
-    if axes is None:
-        fig = CellFigure(figsize=figsize)
-        left, right = fig.subplots(1, 2)
-    else:
-        if len(axes) != 2:
-            raise ValueError(f"axes must be a pair (row picture, column picture), got {len(axes)}")
-        left, right = axes
-        fig = left.figure
-    kind = classify_system(A, b)
-    _row_picture_2d(left, A, b, reach)
-    x = None
-    if kind == "unique":
-        x = np.linalg.solve(A, b)
-        left.plot(*x, "o", color="black", ms=8, label=f"solution ({x[0]:.2f}, {x[1]:.2f})")
-    elif kind == "infinite":
-        x = np.linalg.lstsq(A, b, rcond=None)[0]  # the shortest solution
-    below = dict(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2)
-    left.legend(**_legend_options(below))
-    plot_column_picture(A, b, x, ax=right, legend_kw=below)
-    right.set_title("Column picture")
-    if axes is None:
-        left.set_title("Row picture")
-        fig.suptitle(_VERDICT[kind])
-        fig.tight_layout()
-    else:
-        left.set_title(f"Row picture: {_VERDICT[kind]}")
-    return fig
+    return System2x2Picture(axes=axes, reach=reach, figsize=figsize).update(A, b)
 
 
 def plot_least_squares(t, y, coef, *, figsize=(8.0, 4.3)):

@@ -10,6 +10,7 @@ a Jacobian product are drawn by :func:`bookcode.figures.plot_matmul_shapes`.
 import math
 
 import numpy as np
+from matplotlib.transforms import Bbox
 
 from mathnotes._figures import CellFigure
 from mathnotes._validate import choice, function, integer, real
@@ -192,8 +193,19 @@ def plot_chain_tangents(stages, x0, *, width=1.0, ncols=3, figsize=None):
     return fig
 
 
-def plot_total_derivative(f, paths, x0, *, width=1.5, figsize=(8.0, 3.2)):
-    """Draw a function of ``x`` whose derivative is a sum over paths.
+class TotalDerivativePicture:
+    """A function of ``x`` whose derivative is a sum over paths, drawn once and moved.
+
+    The figure of chapter 4's explorer; :meth:`update` draws it at a point.
+    Left: ``f`` with the tangent whose slope is the sum of the paths (solid)
+    and the tangent of each path alone (dashed). Right: one bar per path and
+    a bar for the total.
+
+    The window follows the point, so every move redraws the whole figure,
+    but the same figure, with Matplotlib's caches, and without placing the
+    panels again: the layout of the first drawing is kept (making one costs
+    as much as drawing), a panel only moving its left edge right when its
+    y tick labels need more room than the first ones did.
 
     Parameters
     ----------
@@ -203,59 +215,127 @@ def plot_total_derivative(f, paths, x0, *, width=1.5, figsize=(8.0, 3.2)):
         Maps a label for each path from ``x`` to the output to a function of
         ``x`` giving that path's contribution; the derivative of ``f`` is
         their sum.
-    x0 : float
-        The point at which the tangents and contributions are drawn.
     width : float, optional
-        Half-width of the plotted window around ``x0``.
+        Half-width of the plotted window around the point.
     figsize : tuple, optional
         Figure size in inches.
+
+    Examples
+    --------
+    >>> picture = TotalDerivativePicture(lambda x: x**2, {"only": lambda x: 2 * x})
+    >>> fig = picture.update(1.0)
+    >>> picture.update(-1.0) is fig
+    True
+    """
+
+    def __init__(self, f, paths, *, width=1.5, figsize=(8.0, 3.2)):
+        function(f, "f", takes="one number")
+        if not isinstance(paths, dict) or not paths:
+            raise ValueError("paths must be a non-empty dict {label: contribution(x)}")
+        for label, path in paths.items():
+            function(path, f"path {label!r}", takes="one number")
+        self._f, self._paths = f, dict(paths)
+        self._width = real(width, "width", minimum=0, strict=True)
+        self.figure = CellFigure(figsize=figsize, layout="constrained")
+        self._layout = None  # per panel: its place and the left end of its y tick labels
+        self._first_drawing = self.figure.canvas.mpl_connect("draw_event", self._keep_layout)
+        left, right = self.figure.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
+        self._left, self._right = left, right
+        (self._curve,) = left.plot([], [], color="k", label="f(x)")
+        (self._total,) = left.plot([], [], color="C2", linewidth=2, label="all paths")
+        self._tangents = [left.plot([], [], "--", color=f"C{i}", label=label)[0]
+                          for i, label in enumerate(paths)]
+        (self._point,) = left.plot([], [], "o", color="k")
+        self._legend = left.legend(loc="best")  # its texts are set by update
+        left.set_xlabel("x")
+        labels = [*paths, "sum"]
+        colors = [f"C{i}" for i in range(len(paths))] + ["C2"]
+        self._bars = right.bar(range(len(labels)), np.zeros(len(labels)), color=colors)
+        self._bar_labels = right.bar_label(self._bars, fmt="%.3g")
+        right.axhline(0, color="k", linewidth=0.8)
+        right.set_xticks(range(len(labels)), labels)
+        # y=1: the title's usual place, without a search for tick labels above the axes
+        # (there are none) at every drawing
+        right.set_title("contribution of each path to dy/dx", y=1.0)
+
+    def update(self, x0):
+        """Draw the tangents and contributions at ``x0``; returns the figure (the same one)."""
+        x0 = real(x0, "x0")
+        parts = [float(path(x0)) for path in self._paths.values()]
+        total = sum(parts)
+        y0 = float(self._f(x0))
+        t = np.linspace(x0 - self._width, x0 + self._width, 201)
+        values = self._f(t)
+        left, right = self._left, self._right
+        self._curve.set_data(t, values)
+        self._total.set_data(t, y0 + total * (t - x0))
+        self._total.set_label(f"all paths: {total:.3g}")
+        for line, label, part in zip(self._tangents, self._paths, parts):
+            line.set_data(t, y0 + part * (t - x0))
+            line.set_label(f"{label} only: {part:.3g}")
+        self._point.set_data([x0], [y0])
+        pad = 0.15 * (values.max() - values.min() + 1e-12)
+        left.set_ylim(values.min() - pad, values.max() + pad)
+        left.relim()
+        left.autoscale_view(scaley=False)
+        left.set_title(f"tangents at x = {x0:.3g}", y=1.0)
+        for text, line in zip(self._legend.texts, [self._curve, self._total, *self._tangents]):
+            text.set_text(line.get_label())
+
+        heights = [*parts, total]
+        for bar, text, height in zip(self._bars, self._bar_labels, heights):
+            bar.set_height(height)
+            text.xy = (text.xy[0], height)  # at the end of the bar, as bar_label puts it
+            text.set_text(f"{height:.3g}")
+            text.set_verticalalignment("top" if height < 0 else "bottom")
+        low, high = min(0.0, *heights), max(0.0, *heights)
+        span = high - low or 1.0
+        right.set_ylim(low - 0.15 * span, high + 0.15 * span)
+        if self._layout is not None:
+            self._make_room()
+        return self.figure
+
+    def _keep_layout(self, event):
+        """After the first drawing, keep its layout (see the class)."""
+        self.figure.set_layout_engine("none")
+        self.figure.canvas.mpl_disconnect(self._first_drawing)
+        self._layout = [(ax.get_position(), self._labels_left_end(ax, event.renderer))
+                        for ax in self.figure.axes]
+
+    def _make_room(self):
+        """Each panel at its first place, its left edge moved right if its y labels need it."""
+        renderer = self.figure._get_renderer()
+        for ax, (place, labels_left_end) in zip(self.figure.axes, self._layout):
+            ax.set_position(place)
+            need = labels_left_end - self._labels_left_end(ax, renderer)
+            if need > 0:
+                ax.set_position(Bbox.from_extents(place.x0 + need, place.y0, place.x1, place.y1))
+
+    def _labels_left_end(self, ax, renderer):
+        """Where the y tick labels of ``ax`` begin, as a fraction of the figure's width.
+
+        They reach further left than any x tick label (half of one sticks out).
+        """
+        return ax.yaxis.get_tightbbox(renderer).x0 / self.figure.bbox.width
+
+
+def plot_total_derivative(f, paths, x0, *, width=1.5, figsize=(8.0, 3.2)):
+    """Draw a function of ``x`` whose derivative is a sum over paths, at ``x0``.
+
+    A static picture of :class:`TotalDerivativePicture`: see there for what
+    it shows and for the other parameters.
+
+    Parameters
+    ----------
+    x0 : float
+        The point at which the tangents and contributions are drawn.
 
     Returns
     -------
     matplotlib.figure.Figure
-        Left: ``f`` with the tangent whose slope is the sum of the paths
-        (solid) and the tangent of each path alone (dashed). Right: one bar
-        per path and a bar for the total.
+        The figure of the two panels.
     """
-    function(f, "f", takes="one number")
-    if not isinstance(paths, dict) or not paths:
-        raise ValueError("paths must be a non-empty dict {label: contribution(x)}")
-    for label, path in paths.items():
-        function(path, f"path {label!r}", takes="one number")
-    x0 = real(x0, "x0")
-    width = real(width, "width", minimum=0, strict=True)
-
-    parts = {label: float(path(x0)) for label, path in paths.items()}
-    total = sum(parts.values())
-    y0 = float(f(x0))
-    t = np.linspace(x0 - width, x0 + width, 201)
-
-    fig = CellFigure(figsize=figsize, layout="constrained")
-    left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
-    left.plot(t, f(t), color="k", label="f(x)")
-    left.plot(t, y0 + total * (t - x0), color="C2", linewidth=2, label=f"all paths: {total:.3g}")
-    for i, (label, part) in enumerate(parts.items()):
-        left.plot(t, y0 + part * (t - x0), "--", color=f"C{i}", label=f"{label} only: {part:.3g}")
-    left.plot([x0], [y0], "o", color="k")
-    values = f(t)
-    pad = 0.15 * (values.max() - values.min() + 1e-12)
-    left.set_ylim(values.min() - pad, values.max() + pad)
-    left.set_xlabel("x")
-    left.set_title(f"tangents at x = {x0:.3g}")
-    left.legend(loc="best")
-
-    labels = [*parts, "sum"]
-    heights = [*parts.values(), total]
-    colors = [f"C{i}" for i in range(len(parts))] + ["C2"]
-    bars = right.bar(range(len(labels)), heights, color=colors)
-    right.bar_label(bars, fmt="%.3g")
-    right.axhline(0, color="k", linewidth=0.8)
-    right.set_xticks(range(len(labels)), labels)
-    right.set_title("contribution of each path to dy/dx")
-    low, high = min(0.0, *heights), max(0.0, *heights)
-    span = high - low or 1.0
-    right.set_ylim(low - 0.15 * span, high + 0.15 * span)
-    return fig
+    return TotalDerivativePicture(f, paths, width=width, figsize=figsize).update(x0)
 
 
 def plot_mode_costs(n_values, *, hidden=(64, 64), outputs=1, ax=None, figsize=(6.5, 4.0)):

@@ -1,5 +1,7 @@
 """Tests for bookcode/ch01.py: elimination, classification and the pictures."""
 
+import io
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -11,7 +13,10 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.collections import PolyCollection  # noqa: E402
 from mpl_toolkits.mplot3d.art3d import Poly3DCollection  # noqa: E402
 
+from PIL import Image  # noqa: E402
+
 from bookcode import ch01  # noqa: E402
+from mathnotes._figures import FigureRedrawer, pixel_size  # noqa: E402
 
 NOTES_A = np.array([[1.0, 2, 3], [2, 3, 4], [3, 4, 5]])
 NOTES_B = np.array([12.0, 11, 10])
@@ -199,6 +204,75 @@ def test_singular_2x2_column_picture_draws_the_span_as_a_line():
     fig = ch01.plot_system_2x2(A, b)
     assert not [c for c in fig.axes[1].collections if isinstance(c, PolyCollection)]
     assert "column space" in [t.get_text() for t in fig.axes[1].get_legend().get_texts()]
+
+
+def test_column_picture_2d_keeps_labels_without_a_legend():
+    (ax,) = ch01.plot_column_picture(np.eye(2), [1.0, 2.0], [1.0, 2.0], legend=False).axes
+    assert ax.get_legend() is None
+    assert ax.get_legend_handles_labels()[1] == ["column 1", "column 2", "b",
+                                                 "weights x times columns"]
+
+
+# ---------------------------------------------------------------- System2x2Picture
+def _pixels(png):
+    return np.asarray(Image.open(io.BytesIO(png)))
+
+
+def _moved(picture, angle, b2):
+    return picture.update(*ch01.rotating_row_system(angle, b2))
+
+
+def test_system_picture_moves_by_blitting_and_comes_back():
+    picture = ch01.System2x2Picture()
+    fig = _moved(picture, 0, 0.5)
+    redrawer = FigureRedrawer()
+    start = redrawer.png(fig, kept=False)
+    assert _moved(picture, 10, 0.5) is fig
+    redrawer.png(fig, kept=False)  # draws whole once more: the ticks the first picture made
+    line = fig.axes[0].lines[1]  # the turning equation
+    before = line.get_xydata().copy()
+    _moved(picture, 20, -1.5)  # the same verdict, another window for the column picture
+    assert not fig.stale  # only animated artists changed: the next picture is a blit
+    assert not np.allclose(line.get_xydata(), before)
+    moved = redrawer.png(fig, kept=False)
+    assert moved != start and pixel_size(moved) == pixel_size(start)
+    fig.stale = True  # the same state drawn whole gives the same picture
+    assert np.array_equal(_pixels(redrawer.png(fig, kept=False)), _pixels(moved))
+    _moved(picture, 0, 0.5)
+    assert np.array_equal(_pixels(redrawer.png(fig, kept=False)), _pixels(start))
+
+
+def test_system_picture_redraws_whole_when_the_verdict_changes():
+    picture = ch01.System2x2Picture()
+    fig = _moved(picture, 0, 0.5)
+    FigureRedrawer().png(fig, kept=False)
+    _moved(picture, 60, 0.5)
+    assert fig.stale and "no solution" in fig._suptitle.get_text()
+    assert "column space" in [t.get_text() for t in fig.axes[1].get_legend().get_texts()]
+
+
+def test_system_picture_draws_live_as_a_saved_picture_does():
+    # live, the animated artists are drawn last; saved, by z-order: the same picture
+    fig = _moved(ch01.System2x2Picture(), 20, 0.5)
+    canvas = FigureCanvasAgg(fig)
+    saved = io.BytesIO()
+    fig.savefig(saved, format="rgba", dpi=fig.dpi)
+    canvas.draw()
+    for artist in fig.findobj(lambda artist: artist.get_animated()):
+        fig.draw_artist(artist)
+    live = np.asarray(canvas.buffer_rgba())
+    assert np.array_equal(live, np.frombuffer(saved.getvalue(), np.uint8).reshape(live.shape))
+
+
+def test_system_picture_makes_room_for_a_taller_legend_only_while_needed():
+    picture = ch01.System2x2Picture()
+    fig = _moved(picture, 0, 0.5)
+    first = dict(vars(fig.subplotpars))
+    _moved(picture, 60, 1.0)  # infinitely many solutions: five entries, three rows
+    assert len(fig.axes[1].get_legend().texts) == 5
+    assert fig.subplotpars.bottom > first["bottom"]
+    _moved(picture, 0, 0.5)
+    assert vars(fig.subplotpars) == first
 
 
 # ---------------------------------------------------------------- plot_least_squares

@@ -1,5 +1,7 @@
 """Tests for bookcode/ch04.py: multiplication counts and chapter 4 figures."""
 
+import io
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -7,8 +9,13 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.layout_engine import ConstrainedLayoutEngine  # noqa: E402
+
+from PIL import Image  # noqa: E402
 
 from bookcode import ch04  # noqa: E402
+from mathnotes._figures import FigureRedrawer  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -130,6 +137,48 @@ def test_total_derivative_bars_add_up():
     heights = [p.get_height() for p in right.patches]
     assert heights == pytest.approx([1.0, 3.0, 4.0])
     assert len(left.lines) == 1 + 1 + 2 + 1  # curve, total tangent, one per path, point
+
+
+def _pixels(png):
+    return np.asarray(Image.open(io.BytesIO(png)))
+
+
+PATHS = {"x → y": lambda x: 1.0 + 0 * x, "x → u1 → y": lambda x: 2 * x}
+
+
+def test_total_derivative_picture_moves_in_place_and_comes_back():
+    picture = ch04.TotalDerivativePicture(lambda x: x + x**2, PATHS)
+    fig = picture.update(1.0)
+    redrawer = FigureRedrawer()
+    start = redrawer.png(fig, kept=False)
+    places = [ax.get_position().bounds for ax in fig.axes]
+    assert picture.update(-1.0) is fig
+    left, right = fig.axes
+    assert [p.get_height() for p in right.patches] == pytest.approx([1.0, -2.0, -1.0])
+    labels = right.texts  # at the ends of the bars: below those that point down
+    assert [t.get_text() for t in labels] == ["1", "-2", "-1"]
+    assert [t.get_verticalalignment() for t in labels] == ["bottom", "top", "top"]
+    assert [t.get_text() for t in left.get_legend().get_texts()][1:] == [
+        "all paths: -1", "x → y only: 1", "x → u1 → y only: -2"]
+    assert left.get_title() == "tangents at x = -1"
+    redrawer.png(fig, kept=False)
+    picture.update(1.0)
+    assert [ax.get_position().bounds for ax in fig.axes] == places
+    assert np.array_equal(_pixels(redrawer.png(fig, kept=False)), _pixels(start))
+
+
+def test_total_derivative_picture_keeps_its_layout_and_makes_room_for_labels():
+    picture = ch04.TotalDerivativePicture(lambda x: x + x**2, PATHS)
+    fig = picture.update(1.0)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()  # the first drawing lays out the panels, once
+    left = fig.axes[0]
+    place = left.get_position()
+    picture.update(2.0)  # y tick labels up to 17.5, wider than the first ones (up to 10)
+    canvas.draw()
+    assert not isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine)
+    assert left.get_position().x1 == place.x1 and left.get_position().x0 > place.x0
+    assert left.yaxis.get_tightbbox(canvas.get_renderer()).x0 >= 0  # inside the figure
 
 
 @pytest.mark.parametrize(
