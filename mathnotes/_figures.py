@@ -120,14 +120,16 @@ class FigureRedrawer:
         if new or fig.stale:
             canvas.draw()  # everything but the animated artists
             self._background = canvas.copy_from_bbox(fig.bbox)
-            self._animated = fig.findobj(lambda artist: artist.get_animated())
         else:
             canvas.restore_region(self._background)
         if new:  # the box is kept while the figure is: its picture keeps its size
             self._figure, self._box = fig, self._trim_box(fig)
-            fig.stale = False  # measuring marks it stale, though nothing drawn changed
-        for artist in self._animated:
+        for artist in fig.findobj(lambda artist: artist.get_animated()):
             fig.draw_artist(artist)
+        # Measuring the box and drawing the parts of an animated legend or axis mark the
+        # figure stale, though nothing drawn changed: without this, the next move would
+        # redraw everything.
+        fig.stale = False
         return encode_png(Image.fromarray(self._trimmed(canvas)), kept=kept)
 
     def _trim_box(self, fig):

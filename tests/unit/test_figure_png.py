@@ -116,3 +116,15 @@ def test_a_new_figure_gets_its_own_size():
 def test_pixel_size_refuses_what_is_not_a_png(data):
     with pytest.raises(ValueError, match="png must be the bytes of a PNG file"):
         pixel_size(data)
+
+
+def test_an_animated_legend_leaves_the_figure_fresh_after_a_picture():
+    fig, ax, line, _ = _moving_picture()
+    line.set_label("moving")
+    ax.legend().set_animated(True)  # its texts and box are drawn at every picture
+    redrawer = FigureRedrawer()
+    redrawer.png(fig, kept=False)
+    assert not fig.stale  # so the next picture is a blit, not a whole redraw
+    line.set_ydata([1, 0])
+    blitted = redrawer.png(fig, kept=False)
+    assert np.array_equal(_pixels(blitted), _pixels(FigureRedrawer().png(fig, kept=False)))
