@@ -15,6 +15,7 @@ point by point instead.
 """
 
 import numpy as np
+from matplotlib.lines import Line2D
 
 from mathnotes._figures import CellFigure
 from mathnotes._validate import finite_array, function, integer, interval, real
@@ -253,19 +254,142 @@ def plot_step_size_errors(steps, panels, *, slopes=None, roundoff=None, figsize=
     return fig
 
 
-def plot_linearisation(
-    f,
-    grad,
-    point,
-    angle,
-    *,
-    reach=1.0,
-    xlim=(-2.0, 2.0),
-    ylim=(-2.0, 2.0),
-    levels=14,
-    resolution=101,
-    figsize=(8.0, 3.6),
-):
+class LinearisationPicture:
+    """The figure of :func:`plot_linearisation`, built once; :meth:`update` moves it.
+
+    The contour map is drawn once. A move redraws what it changes on top of
+    it: on the map, the segment, the point, the two arrows (above the legend)
+    and the title, all animated artists; and the whole slice panel, whose
+    value axis follows its curves (fixed limits that fit every point and
+    direction would squeeze most slices into a strip of the panel). In a
+    live figure that panel is an animated axes (see
+    :class:`mathnotes._figures.FigureRedrawer`), which Matplotlib leaves out
+    of a saved file: a picture to save or to show as a cell's value is built
+    with ``live=False``.
+
+    Parameters
+    ----------
+    f, grad : callable
+        The function and its gradient, as for :func:`plot_linearisation`.
+    reach : float, optional
+        Largest step ``t`` shown (positive).
+    xlim, ylim : tuple of float, optional
+        The rectangle of the contour map.
+    levels : int, optional
+        Number of contour levels.
+    resolution : int, optional
+        Grid points per side for the contour lines.
+    figsize : tuple of float, optional
+        Figure size in inches.
+    live : bool, optional
+        True for a figure that :func:`mathnotes.interactive_figure` redraws.
+
+    Raises
+    ------
+    TypeError
+        If ``f`` or ``grad`` is not callable.
+    ValueError
+        For a non-positive reach or a bad rectangle.
+    """
+
+    def __init__(self, f, grad, *, reach=1.0, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0), levels=14,
+                 resolution=101, figsize=(8.0, 3.6), live=True):
+        xlim, ylim, levels, resolution = _map_arguments(f, grad, xlim, ylim, levels, resolution)
+        self._f, self._grad = f, grad
+        self._reach = real(reach, "reach", minimum=0, strict=True)
+        self._t = np.linspace(-self._reach, self._reach, 101)
+        self._size = 0.22 * min(xlim[1] - xlim[0], ylim[1] - ylim[0])  # length of the arrows
+        X, Y, Z = _grid_values(f, xlim, ylim, resolution)
+
+        self.figure = fig = CellFigure(figsize=figsize)
+        ax_map, ax_cut = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.15]})
+        ax_map.contour(X, Y, Z, levels=levels, cmap="viridis", linewidths=0.9)
+        # what moves on the map: animated, created in drawing order, above the legend
+        moving = {"animated": True, "zorder": 6}
+        (self._segment,) = ax_map.plot([], [], color="0.35", linewidth=2.5, alpha=0.5, **moving)
+        (self._point,) = ax_map.plot([], [], "ko", markersize=5, **moving)
+        self._arrows = [
+            ax_map.annotate("", xy=(0, 0), xytext=(0, 0), **moving,
+                            arrowprops={"arrowstyle": "-|>", "color": color, "linewidth": 2})
+            for color in ("crimson", "tab:blue")  # the gradient's direction, then u
+        ]
+        ax_map.set_title(" ")  # the book's title style; update sets the text
+        ax_map.title.set_animated(True)
+        ax_map.legend(handles=[
+            Line2D([], [], color="0.35", linewidth=2.5, alpha=0.5, label=r"$p + t\,u$"),
+            Line2D([], [], color="crimson", linewidth=2, label=r"direction of $\nabla f(p)$"),
+            Line2D([], [], color="tab:blue", linewidth=2, label="$u$"),
+        ], loc="upper left")
+        ax_map.set_aspect("equal")
+        ax_map.set_xlim(*xlim)
+        ax_map.set_ylim(*ylim)
+        ax_map.set_xlabel("$x$")
+        ax_map.set_ylabel("$y$")
+
+        ax_cut.set_animated(live)
+        (self._along,) = ax_cut.plot(self._t, self._t, color="black", linewidth=1.8,
+                                     label=r"$f(p + t\,u)$")
+        (self._linear,) = ax_cut.plot(
+            self._t, self._t, color="tab:blue", linestyle="--", linewidth=1.5,
+            label=r"$f(p) + t\,\nabla f(p)^{\mathsf{T}} u$")
+        self._gap = ax_cut.fill_between(self._t, self._t, self._t, color="orange", alpha=0.3,
+                                        label="linearisation error")
+        ax_cut.axvline(0, color="0.6", linewidth=0.8)
+        ax_cut.set_title(" ", y=1)  # its place when no ticks are on top: not searched each draw
+        ax_cut.set_xlabel("step $t$ along $u$")
+        ax_cut.set_ylabel("value")
+        ax_cut.legend(loc="best")
+        self._ax_map, self._ax_cut = ax_map, ax_cut
+        self._placed = False
+
+    def update(self, point, angle):
+        """Show the point ``p`` and the direction ``u`` at ``angle`` degrees; return the figure.
+
+        Raises
+        ------
+        ValueError
+            For a point of the wrong shape or a non-finite angle.
+        """
+        p = finite_array(point, "point", shape=(2,))
+        angle = real(angle, "angle")
+        u = np.array([np.cos(np.radians(angle)), np.sin(np.radians(angle))])
+        f0 = _scalar(self._f, p)
+        g = _vector(self._grad, p)
+        slope = float(g @ u)
+        t, reach = self._t, self._reach
+        along = np.array([_scalar(self._f, p + ti * u) for ti in t])
+        linear = f0 + slope * t
+
+        ends = p + np.outer([-reach, reach], u)
+        self._segment.set_data(ends[:, 0], ends[:, 1])
+        self._point.set_data([p[0]], [p[1]])
+        norm = float(np.hypot(*g))
+        gradient, direction = self._arrows
+        gradient.set_visible(norm > 0)  # a zero gradient has no direction
+        if norm > 0:
+            gradient.xy = p + self._size * g / norm
+        direction.xy = p + self._size * u
+        for arrow in self._arrows:
+            arrow.set_position(tuple(p))
+        self._ax_map.title.set_text(f"p = ({p[0]:.2f}, {p[1]:.2f}), angle {angle:.0f} deg")
+
+        self._along.set_ydata(along)
+        self._linear.set_ydata(linear)
+        self._gap.set_data(t, along, linear)
+        self._ax_cut.relim()
+        self._ax_cut.autoscale_view()
+        error_at_reach = abs(along[-1] - linear[-1])
+        self._ax_cut.title.set_text(
+            f"slope along u = {slope:.3g};  error at t = {reach:g}: {error_at_reach:.3g}"
+        )
+        if not self._placed:  # laid out once, for the labels of the first state
+            self.figure.tight_layout()
+            self._placed = True
+        return self.figure
+
+
+def plot_linearisation(f, grad, point, angle, *, reach=1.0, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0),
+                       levels=14, resolution=101, figsize=(8.0, 3.6)):
     """A point, a direction and the tangent-plane prediction along it.
 
     Left: contour lines of ``f``, the point ``p``, the direction of the
@@ -273,7 +397,8 @@ def plot_linearisation(
     ``angle`` degrees and the segment ``p + t u`` for ``|t| <= reach``.
     Right: ``f(p + t u)`` against its linearisation
     ``f(p) + t grad(p) . u``, with the gap between them shaded; the title
-    gives the directional derivative and the error at ``t = reach``.
+    gives the directional derivative and the error at ``t = reach``. A live
+    figure uses :class:`LinearisationPicture` and moves it.
 
     Parameters
     ----------
@@ -309,57 +434,9 @@ def plot_linearisation(
         For a point of the wrong shape, a non-finite angle, a non-positive
         reach or a bad rectangle.
     """
-    xlim, ylim, levels, resolution = _map_arguments(f, grad, xlim, ylim, levels, resolution)
-    p = finite_array(point, "point", shape=(2,))
-    angle = real(angle, "angle")
-    reach = real(reach, "reach", minimum=0, strict=True)
-
-    u = np.array([np.cos(np.radians(angle)), np.sin(np.radians(angle))])
-    f0 = _scalar(f, p)
-    g = _vector(grad, p)
-    slope = float(g @ u)
-    t = np.linspace(-reach, reach, 101)
-    along = np.array([_scalar(f, p + ti * u) for ti in t])
-    linear = f0 + slope * t
-    X, Y, Z = _grid_values(f, xlim, ylim, resolution)
-
-    fig = CellFigure(figsize=figsize)
-    ax_map, ax_cut = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.15]})
-    ax_map.contour(X, Y, Z, levels=levels, cmap="viridis", linewidths=0.9)
-    ends = p + np.outer([-reach, reach], u)
-    ax_map.plot(ends[:, 0], ends[:, 1], color="0.35", linewidth=2.5, alpha=0.5, label=r"$p + t\,u$")
-    size = 0.22 * min(xlim[1] - xlim[0], ylim[1] - ylim[0])
-    norm = float(np.hypot(*g))
-    if norm > 0:
-        ax_map.annotate("", xy=p + size * g / norm, xytext=p,
-                        arrowprops={"arrowstyle": "-|>", "color": "crimson", "linewidth": 2})
-        ax_map.plot([], [], color="crimson", linewidth=2, label=r"direction of $\nabla f(p)$")
-    ax_map.annotate("", xy=p + size * u, xytext=p,
-                    arrowprops={"arrowstyle": "-|>", "color": "tab:blue", "linewidth": 2})
-    ax_map.plot([], [], color="tab:blue", linewidth=2, label="$u$")
-    ax_map.plot(*p, "ko", markersize=5)
-    ax_map.set_aspect("equal")
-    ax_map.set_xlim(*xlim)
-    ax_map.set_ylim(*ylim)
-    ax_map.set_xlabel("$x$")
-    ax_map.set_ylabel("$y$")
-    ax_map.legend(loc="upper left")
-    ax_map.set_title(f"p = ({p[0]:.2f}, {p[1]:.2f}), angle {angle:.0f} deg")
-
-    ax_cut.plot(t, along, color="black", linewidth=1.8, label=r"$f(p + t\,u)$")
-    ax_cut.plot(t, linear, color="tab:blue", linestyle="--", linewidth=1.5,
-                label=r"$f(p) + t\,\nabla f(p)^{\mathsf{T}} u$")
-    ax_cut.fill_between(t, along, linear, color="orange", alpha=0.3, label="linearisation error")
-    ax_cut.axvline(0, color="0.6", linewidth=0.8)
-    ax_cut.set_xlabel("step $t$ along $u$")
-    ax_cut.set_ylabel("value")
-    ax_cut.legend(loc="best")
-    error_at_reach = abs(along[-1] - linear[-1])
-    ax_cut.set_title(
-        f"slope along u = {slope:.3g};  error at t = {reach:g}: {error_at_reach:.3g}"
-    )
-    fig.tight_layout()
-    return fig
+    picture = LinearisationPicture(f, grad, reach=reach, xlim=xlim, ylim=ylim, levels=levels,
+                                   resolution=resolution, figsize=figsize, live=False)
+    return picture.update(point, angle)
 
 
 def plot_partial_slices(f, grad, point, *, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0), levels=14, resolution=101,

@@ -9,6 +9,7 @@ from matplotlib.figure import Figure
 from matplotlib.quiver import Quiver
 
 from bookcode import ch02
+from mathnotes._figures import FigureRedrawer
 
 
 def bowl(p):
@@ -200,6 +201,79 @@ def test_inputs_are_not_modified():
     before = point.copy()
     ch02.plot_linearisation(bowl, bowl_grad, point, 45.0, resolution=12)
     np.testing.assert_array_equal(point, before)
+
+
+# LinearisationPicture --------------------------------------------------------
+
+
+def _picture_and_redrawer():
+    picture = ch02.LinearisationPicture(bowl, bowl_grad, resolution=20)
+    redrawer = FigureRedrawer()
+    start = redrawer.png(picture.update((1.0, 0.5), 30.0), kept=False)
+    return picture, redrawer, start
+
+
+def test_linearisation_picture_updates_one_figure_in_place():
+    picture, _, _ = _picture_and_redrawer()
+    fig = picture.figure
+    point, angle = np.array([-0.5, 1.0]), 200.0
+    assert picture.update(point, angle) is fig
+    ax_map, ax_cut = fig.axes
+    along, linear = ax_cut.get_lines()[:2]
+    t = along.get_xdata()
+    u = np.array([np.cos(np.radians(angle)), np.sin(np.radians(angle))])
+    np.testing.assert_allclose(along.get_ydata(), [bowl(point + ti * u) for ti in t])
+    np.testing.assert_allclose(linear.get_ydata(), bowl(point) + t * (bowl_grad(point) @ u))
+    assert ax_map.get_title() == "p = (-0.50, 1.00), angle 200 deg"
+    assert f"slope along u = {bowl_grad(point) @ u:.3g}" in ax_cut.get_title()
+
+
+def test_linearisation_picture_moves_by_blitting_over_a_fixed_contour_map():
+    picture, _, _ = _picture_and_redrawer()
+    fig = picture.figure
+    ax_map, ax_cut = fig.axes
+    (contours,) = _children(ax_map, ContourSet)
+    picture.update((-0.5, 1.0), 200.0)
+    assert not fig.stale  # only animated artists changed: the map is not redrawn
+    assert _children(ax_map, ContourSet) == [contours] and not contours.get_animated()
+    assert ax_map.get_xlim() == (-2.0, 2.0) and ax_map.get_ylim() == (-2.0, 2.0)
+    moved = [artist for artist in ax_map.get_children() if artist.get_animated()]
+    assert len(moved) == 5  # segment, point, two arrows and the title
+    assert ax_cut.get_animated()
+
+
+def test_linearisation_picture_hides_the_gradient_arrow_where_it_vanishes():
+    picture, _, _ = _picture_and_redrawer()
+    gradient_arrow = picture.figure.axes[0].texts[0]
+    picture.update((0.0, 0.0), 0.0)
+    assert not gradient_arrow.get_visible()
+    picture.update((1.0, 0.0), 0.0)
+    assert gradient_arrow.get_visible()
+
+
+def test_linearisation_slice_panel_follows_its_curves():
+    picture, _, _ = _picture_and_redrawer()
+    for point in [(1.5, 1.5), (0.0, 0.0)]:
+        ax_cut = picture.update(point, 45.0).axes[1]
+        values = np.concatenate([line.get_ydata() for line in ax_cut.get_lines()[:2]])
+        low, high = ax_cut.get_ylim()
+        margin = 0.05 * (values.max() - values.min())  # Matplotlib's autoscale margin
+        assert low == pytest.approx(values.min() - margin)
+        assert high == pytest.approx(values.max() + margin)
+
+
+def test_linearisation_picture_after_moving_back_equals_the_start():
+    picture, redrawer, start = _picture_and_redrawer()
+    for point, angle in [((1.5, 1.5), 45.0), ((0.0, 0.0), 90.0), ((1.0, 0.5), 30.0)]:
+        last = redrawer.png(picture.update(point, angle), kept=False)
+    assert last == start
+
+
+def test_plot_linearisation_draws_every_axes_when_saved():
+    # an animated axes is left out of a saved file: the static figure has none
+    fig = ch02.plot_linearisation(bowl, bowl_grad, (1.0, 0.5), 30.0, resolution=12)
+    assert not any(ax.get_animated() for ax in fig.axes)
+    assert fig.axes[0].title.get_animated()  # drawn when saved: Axes draw animated children then
 
 
 # plot_partial_slices ---------------------------------------------------------

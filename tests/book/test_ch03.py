@@ -1,12 +1,16 @@
 """Tests for bookcode/ch03.py and the heat maps of bookcode/figures.py."""
 
+import matplotlib
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
 from matplotlib.image import AxesImage
+from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.transforms import Bbox
 
 import mathnotes as mn
 from bookcode import ch03, figures
+from mathnotes._figures import FigureRedrawer
 
 
 def _texts(ax):
@@ -179,3 +183,71 @@ def test_draw_grid_deformation_drives_an_interactive_figure():
     assert bytes(live.image.value) != bytes(before)
     live.controls["x2"].value = -1.0    # on the fold line, det J = 0: still draws
     assert bytes(live.image.value).startswith(b"\x89PNG")
+
+
+def _grid_picture():
+    picture = ch03.GridDeformationPicture(_square, _square_jacobian)
+    redrawer = FigureRedrawer()
+    start = redrawer.png(picture.update((0.5, -0.3), 0.15), kept=False)
+    return picture, redrawer, start
+
+
+def test_grid_deformation_picture_updates_one_figure_in_place():
+    picture, _, _ = _grid_picture()
+    fig = picture.figure
+    point, radius = np.array([-0.5, 0.2]), 0.1
+    assert picture.update(point, radius) is fig
+    ax_in, ax_out = fig.axes
+    assert ax_in.get_title() == "input: grid around p = (-0.50, 0.20)"
+    assert f"det J = {np.linalg.det(_square_jacobian(point)):.3f}" in ax_out.get_title()
+    corners = np.concatenate([line.get_xydata() for line in ax_in.lines[:-1]])
+    np.testing.assert_allclose(corners.min(axis=0), point - radius)
+    np.testing.assert_allclose(corners.max(axis=0), point + radius)
+    arrows = ax_out.texts
+    for k, arrow in enumerate(arrows):
+        np.testing.assert_allclose(np.array(arrow.xy) - np.array(arrow.xyann),
+                                   radius * _square_jacobian(point)[:, k])
+
+
+def test_grid_deformation_picture_is_laid_out_once_and_zooms_on_its_grid():
+    picture, redrawer, _ = _grid_picture()
+    fig = picture.figure
+    assert not isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine)
+    positions = [ax.get_position().bounds for ax in fig.axes]
+    redrawer.png(picture.update((1.5, 1.5), 0.8), kept=False)
+    assert [ax.get_position().bounds for ax in fig.axes] == positions
+    ax_in = fig.axes[0]
+    for low, high, centre in (ax_in.get_xlim() + (1.5,), ax_in.get_ylim() + (1.5,)):
+        assert low < centre - 0.8 and high > centre + 0.8  # the grid is inside
+    assert min(np.diff(ax_in.get_xlim()), np.diff(ax_in.get_ylim())) < 1.2 * 1.6  # and fills it
+
+
+def test_grid_deformation_picture_after_moving_back_equals_the_start():
+    picture, redrawer, start = _grid_picture()
+    for point, radius in [((1.5, 1.5), 0.8), ((-1.5, -1.5), 0.05), ((0.5, -0.3), 0.15)]:
+        last = redrawer.png(picture.update(point, radius), kept=False)
+    assert last == start
+
+
+@pytest.mark.parametrize("point, radius", [
+    ((-0.6, -1.5), 0.15), ((-0.9, 0.0), 0.1), ((-0.15, -1.05), 0.05), ((-0.45, -0.45), 0.05),
+    ((-1.5, -1.5), 0.05), ((1.5, 1.5), 0.8), ((-1.5, 1.5), 0.8),
+])
+def test_grid_deformation_labels_fit_the_layout_of_the_first_picture(point, radius):
+    # chapter 3's widget starts at (0.5, -0.3) with radius 0.15; these states have the
+    # widest labels and titles of its slider ranges, in the book's style
+    with matplotlib.rc_context(figures.BOOK_STYLE):
+        picture, redrawer, _ = _grid_picture()
+        fig = picture.figure
+        redrawer.png(picture.update(point, radius), kept=False)
+    renderer = fig.canvas.get_renderer()
+    drawn = Bbox.union([ax.get_tightbbox(renderer) for ax in fig.axes])
+    assert fig.bbox.x0 <= drawn.x0 and drawn.x1 <= fig.bbox.x1
+    ax_in, ax_out = fig.axes
+    left_panel = max(ax_in.get_window_extent(renderer).x1, ax_in.xaxis.get_tightbbox(renderer).x1)
+    assert ax_out.yaxis.get_tightbbox(renderer).x0 > left_panel
+    for ax in fig.axes:  # the tick labels do not run into each other
+        low, high = ax.get_xlim()
+        boxes = [label.get_window_extent(renderer) for label in ax.get_xticklabels()
+                 if label.get_text() and low <= label.get_position()[0] <= high]
+        assert all(a.x1 < b.x0 for a, b in zip(boxes, boxes[1:]))
