@@ -137,7 +137,8 @@ def interactive_figure(draw, *, alt, caption=None, **sliders):
         slider values. It is called once for the default values to make the
         static picture, and again every time a slider moves. It may build a
         new figure each time, or, faster, update the figure it returned last
-        time and return it again (see :class:`LiveFigure`).
+        time and return it again (see
+        :class:`mathnotes.interactive.LiveFigure`).
     alt : str
         Alt text of the static picture: what the default state shows.
     caption : str, optional
