@@ -11,6 +11,7 @@ import struct
 import matplotlib
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from PIL import Image
 
@@ -145,13 +146,14 @@ class FigureRedrawer:
         """The canvas's pixels in the trim box; what lies outside the figure is its colour."""
         pixels = np.asarray(canvas.buffer_rgba())
         left, top, width, height = self._box
-        face = matplotlib.colors.to_rgba_array(canvas.figure.get_facecolor()) * 255
+        face = np.round(np.multiply(to_rgba(canvas.figure.get_facecolor()), 255))
         out = np.empty((height, width, 4), np.uint8)
-        out[...] = face.round().astype(np.uint8)
+        out[...] = face
         rows = slice(max(top, 0), min(top + height, pixels.shape[0]))
         cols = slice(max(left, 0), min(left + width, pixels.shape[1]))
         out[rows.start - top:rows.stop - top, cols.start - left:cols.stop - left] = pixels[rows, cols]
         return out
+
 
 def pixel_size(png):
     """The ``(width, height)`` in pixels of PNG bytes, read from the file's header.

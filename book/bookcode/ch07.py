@@ -172,18 +172,10 @@ def _sgd_steps(parameters, X, y, rows, lr, mask_relu_gradient):
         dZ = dot(dS, W2_T)  # backward, then the update, as Sequential.backward and .update
         if mask_relu_gradient:
             dZ *= active
-        gradient = dot(A.T, dS)
-        gradient *= lr
-        W2 -= gradient
-        gradient = add_up(dS, axis=0)
-        gradient *= lr
-        b2 -= gradient
-        gradient = dot(batch.T, dZ)
-        gradient *= lr
-        W1 -= gradient
-        gradient = add_up(dZ, axis=0)
-        gradient *= lr
-        b1 -= gradient
+        for parameter, gradient in ((W2, dot(A.T, dS)), (b2, add_up(dS, axis=0)),
+                                    (W1, dot(batch.T, dZ)), (b1, add_up(dZ, axis=0))):
+            gradient *= lr
+            parameter -= gradient
     picked = log_probs[one_hot == 1.0].reshape(steps, size)  # log-probability of each label
     return (-picked).mean(axis=1)
 
