@@ -244,11 +244,11 @@ class Chapter:
 
 
 def _expected(path):
-    """Indices (as served, after the macros cell) of solution cells and figure cells."""
+    """Indices (as served) of solution cells and figure cells."""
     nb = nbformat.read(path, as_version=4)
     solutions = {id(cell) for cell in solution_cells(nb)}
     solution_indices, figure_indices = [], []
-    for index, cell in enumerate(nb.cells, start=1):
+    for index, cell in enumerate(nb.cells):
         if id(cell) in solutions:
             solution_indices.append(index)
         outputs = cell.get("outputs", [])
@@ -310,7 +310,7 @@ def test_chapter_reads_runs_and_reopens_in_jupyterlab(app, lab, path):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     solution_indices, figure_indices = _expected(path)
     cells = nbformat.read(path, as_version=4).cells
-    reference_index = next((index for index, cell in enumerate(cells, start=1)
+    reference_index = next((index for index, cell in enumerate(cells)
                             if "{numref}`fig-" in cell.source), None)
     chapter = Chapter(app, path)
     problems = chapter.problems

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+import yaml
 
 BOOK = Path(__file__).resolve().parents[2] / "book"
 sys.path.insert(0, str(BOOK.parent / "tools"))
@@ -111,3 +112,27 @@ def test_only_solution_code_is_collapsed(path):
             assert collapsed, f"{path.name} cell {index}: a solution's code is not collapsed"
         else:
             assert not collapsed, f"{path.name} cell {index}: collapsed, but not a solution"
+
+
+#: macros this book once defined; MathJax in the HTML and jupyterlab-myst in any JupyterLab
+#: know only standard LaTeX, so the pages spell them out (\mathsf{T}, \mathbb{R}, ...)
+FORMER_MACROS = re.compile(r"\\(T|R|diag|rank|sigmoid)(?![A-Za-z])")
+PAGES = NOTEBOOKS + sorted(BOOK.glob("*.md"))
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)
+def test_math_is_standard_latex(path):
+    if path.suffix == ".ipynb":
+        nb = load(path)
+        text = markdown(nb) + json.dumps([c["metadata"] for c in nb["cells"]])
+    else:
+        text = path.read_text(encoding="utf-8")
+    found = sorted(set(FORMER_MACROS.findall(text.replace("\\\\", "\\"))))
+    assert not found, (
+        f"{path.name} uses the macros {found}: write standard LaTeX "
+        r"(\mathsf{T}, \mathbb{R}, \operatorname{diag}, \operatorname{rank}, \sigma)"
+    )
+    config = yaml.safe_load((BOOK.parent / "_config.yml").read_text(encoding="utf-8"))
+    assert "mathjax3_config" not in config["sphinx"]["config"], (
+        "_config.yml configures MathJax (macros?): the notebooks must not need any"
+    )
