@@ -114,10 +114,12 @@ class TracerExercise:
         printed = Printed()
         unwritten = self._unwritten(answer, printed)
         if unwritten:
-            methods = ", ".join(f"{self.name}.{m}" for m in unwritten)
-            return verdict.not_answered(f"{methods} still raise{'s' if len(unwritten) == 1 else ''} "
-                                        f"NotImplementedError. Write them in the cell above, run "
-                                        f"that cell, then run this one.")
+            methods = (unwritten[0] if len(unwritten) == 1
+                       else ", ".join(unwritten[:-1]) + " and " + unwritten[-1])
+            verb = "raises" if len(unwritten) == 1 else "raise"
+            return verdict.not_answered(f"{self.name}: {methods} still {verb} NotImplementedError. "
+                                        f"Write them in the cell above, run that cell, then run "
+                                        f"this one.")
         rng = np.random.default_rng(seed)
         graph = graphs.random_graph(rng)
         probes = self._probes(rng)
