@@ -397,3 +397,12 @@ def test_a_wrong_answer_that_is_no_typical_mistake_is_not_named(practice):
     for seed in SEEDS:
         result = exercise.run(answer, seed)
         assert (result.kind, result.mistake) == (verdict.WRONG, None), f"seed {seed}:\n{result}"
+
+
+def test_the_fork_exercise_tries_both_sides_of_the_max_gate():
+    practice = next(p for p in EXERCISES if p.name == "fork_max_grad")
+    exercise = practice.exercise()
+    rng = np.random.default_rng(0)
+    x_wins = [bool(case["v"][0] > case["v"][2])
+              for case in (exercise.inputs(rng, k) for k in range(exercise.cases))]
+    assert any(x_wins) and not all(x_wins)
