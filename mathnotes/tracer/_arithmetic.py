@@ -121,10 +121,10 @@ class ArithmeticOps:
 
         # D = A B  ->  dA = dD B^T,  dB = A^T dD  (summed over broadcast batches)
         def vjp_self(g):
-            return unbroadcast(as_2d(g) @ np.swapaxes(b2, -1, -2), a2.shape).reshape(a.shape)
+            return unbroadcast(as_2d(g) @ b2.swapaxes(-1, -2), a2.shape).reshape(a.shape)
 
         def vjp_other(g):
-            return unbroadcast(np.swapaxes(a2, -1, -2) @ as_2d(g), b2.shape).reshape(b.shape)
+            return unbroadcast(a2.swapaxes(-1, -2) @ as_2d(g), b2.shape).reshape(b.shape)
 
         return self._result(data, (self, other), "@", (vjp_self, vjp_other))
 

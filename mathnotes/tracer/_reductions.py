@@ -167,7 +167,7 @@ class ReductionOps:
             )
         z2 = z.reshape(-1, z.shape[-1])
         labels = np.asarray(labels)
-        if not np.issubdtype(labels.dtype, np.integer):
+        if labels.dtype.kind not in "iu":  # signed or unsigned integers
             raise TypeError(
                 f"softmax_cross_entropy: labels must be integer class indices, got dtype {labels.dtype}"
             )
@@ -177,7 +177,7 @@ class ReductionOps:
                 f"softmax_cross_entropy: scores of shape {z.shape} have {z2.shape[0]} rows "
                 f"but there are {labels.shape[0]} labels"
             )
-        if np.any(labels < 0) or np.any(labels >= z2.shape[1]):
+        if labels.size and (labels.min() < 0 or labels.max() >= z2.shape[1]):
             raise ValueError(
                 f"softmax_cross_entropy: labels must lie in 0..{z2.shape[1] - 1} (scores {z.shape})"
             )

@@ -94,12 +94,11 @@ class Value(ArithmeticOps, ElementwiseOps, ReductionOps, ShapeOps):
         if not isinstance(requires_grad, bool):
             raise TypeError(f"Value(requires_grad): expected True or False, got {requires_grad!r}")
         self.data = as_array(data, "Value(data)")
-        # np.zeros: pages are zeroed lazily
-        self.grad = np.zeros(self.data.shape) if requires_grad else None
         self.label = label
         self.inputs = ()
         self.op = ""
         self._requires_grad = requires_grad
+        self._grad = None  # zero, made when first read or added to
         self._vjps = ()
 
     @classmethod
@@ -116,14 +115,13 @@ class Value(ArithmeticOps, ElementwiseOps, ReductionOps, ShapeOps):
         out.label = None
         out.inputs = inputs
         out.op = op
+        out._grad = None
         for parent in inputs:
             if parent._requires_grad:
                 out._requires_grad = True
-                out.grad = np.zeros(out.data.shape)
                 out._vjps = vjps
                 return out
         out._requires_grad = False  # computed from constants only
-        out.grad = None
         out._vjps = ()
         return out
 
@@ -136,6 +134,17 @@ class Value(ArithmeticOps, ElementwiseOps, ReductionOps, ShapeOps):
     def requires_grad(self):
         """Whether :meth:`backward` computes a gradient for this value (read only)."""
         return self._requires_grad
+
+    @property
+    def grad(self):
+        """The gradient held by this value: zero until :meth:`backward`; ``None`` for a constant."""
+        if self._grad is None and self._requires_grad:
+            self._grad = np.zeros(self.data.shape)  # zero: made only when someone looks
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        self._grad = value
 
     @property
     def shape(self):
@@ -263,19 +272,32 @@ class Value(ArithmeticOps, ElementwiseOps, ReductionOps, ShapeOps):
         order = self._walk(constants=False)
         for node in order:
             if node.inputs:
-                node.grad = np.zeros(node.data.shape)
-        self.grad += upstream
+                node._grad = None  # zero: an intermediate value's gradient is computed anew
+        _accumulate(self, upstream)
         for node in reversed(order):
             for parent, vjp in zip(node.inputs, node._vjps):
                 if parent._requires_grad:  # a constant's vector-Jacobian product is skipped
-                    parent.grad += vjp(node.grad)  # a value used several times adds them up
+                    _accumulate(parent, vjp(node._grad))  # a value used several times adds them up
 
     def zero_grad(self):
         """Set ``.grad`` to zero for this value and every value it depends on (constants keep ``None``)."""
         if not self._requires_grad:
             return
         for node in self._walk(constants=False):
-            node.grad = np.zeros(node.data.shape)
+            node._grad = None  # zero, made again when read
+
+
+def _accumulate(value, grad):
+    """``value.grad += grad``, where a gradient not yet made (``None``) is zero.
+
+    The first contribution is added to 0.0 into a new array, so the result
+    is the same, to the last bit and in the sign of a zero, as adding it to
+    an array of zeros, without making that array first.
+    """
+    if value._grad is None:
+        value._grad = np.add(grad, 0.0, out=np.empty(value.data.shape))
+    else:
+        value._grad += grad
 
 
 def maximum(a, b):

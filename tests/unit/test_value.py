@@ -477,3 +477,45 @@ def test_constants_leave_every_gradient_bit_identical(name):
     for kind in ("plain", "constant"):
         grads = gradients_with_data_as(kind, *BOOK_GRAPHS[name])
         assert all(same_bits(grads[p], reference[p]) for p in reference), (kind, name)
+
+
+def test_gradients_are_zero_until_backward_and_zeros_keep_their_sign():
+    x = Value(np.array([-1.0, 2.0]))
+    hidden = x.relu()
+    assert hidden.grad.tolist() == [0.0, 0.0]  # zero until backward, as for an input
+    out = hidden * np.array([-3.0, 1.0])
+    out.backward(np.ones(2))
+    # the ReLU's backward gives -3 * 0 = -0.0 for x[0]; a gradient adds it to +0.0, as before
+    assert np.signbit(x.grad).tolist() == [False, False]
+    assert np.signbit(hidden.grad).tolist() == [True, False]  # -3.0 and 1.0
+    assert x.grad.tolist() == [0.0, 1.0] and isinstance(x.grad, np.ndarray)
+    scalar = Value(2.0) * 3.0
+    scalar.backward()
+    assert type(scalar.inputs[0].grad) is np.ndarray and scalar.inputs[0].grad.shape == ()
+
+
+def _recursive_order(out):
+    """The order of a recursive depth-first search, inputs in the order the operations got them."""
+    order, seen = [], set()
+
+    def visit(node):
+        seen.add(node)
+        for parent in node.inputs:
+            if parent not in seen:
+                visit(parent)
+        order.append(node)
+
+    visit(out)
+    return order
+
+
+def test_topological_order_is_that_of_a_recursive_depth_first_search():
+    # backward adds the gradients of a fan-out in this order: changing it changes the last bits
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        values = [Value(rng.normal(), label=str(i)) for i in range(4)]
+        for _ in range(12):
+            a, b = rng.choice(len(values), 2)
+            values.append(values[a] * values[b] if rng.random() < 0.5 else values[a] + values[b])
+        out = values[-1]
+        assert out.topological_order() == _recursive_order(out)
