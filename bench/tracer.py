@@ -25,7 +25,9 @@ and then re-runs itself with, importing mathnotes from this checkout. So every
 column comes from one process: each repeat times every implementation once, in
 turn (interleaved, a few calls in a row each), and a row reports the best call of
 each, in CPU time of the process (the machine is shared). One BLAS thread, one
-torch thread. Without that environment (``--no-peers``, or if it cannot be
+torch thread. The scalar rows time building and backpropagating a graph, as
+``timeit`` does: the garbage collector runs before each call and not during it,
+and freeing the graph is not timed. Without that environment (``--no-peers``, or if it cannot be
 made) the peer columns say "skipped".
 """
 
@@ -37,6 +39,7 @@ for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_name, "1")
 
 import argparse  # noqa: E402
+import gc  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
@@ -203,7 +206,7 @@ def scalar_network_of(lift, reset):
         out = values[0]
         reset(out, params)
         out.backward()
-        return params[0].grad
+        return params[0], out
 
     return step
 
@@ -241,7 +244,7 @@ def chain_of(lift):
         for i in range(CHAIN):
             y = y * 1.0001 if i % 2 else y + 0.001
         y.backward()
-        return x.grad
+        return x, y
 
     return step
 
@@ -310,21 +313,31 @@ def rnn_mathnotes(xs, targets, params):
 
 
 # ------------------------------------------------------------------ measuring
-def interleaved_best(runs, repeats, block=3):
+def interleaved_best(runs, repeats, block=3, quiet_gc=False):
     """Best CPU time of one call of each run, over ``repeats`` rounds in which each runs in turn.
 
     In a round every run is called ``block`` times in a row (the first call after
     another library's may find the memory allocator or the caches in that
-    library's state). CPU time, not wall time: other jobs on the machine stretch
-    the wall time, not the CPU time of this process.
+    library's state). What a call returns is released after its time is taken
+    (the scalar rows return their graph: freeing it is not timed). With
+    ``quiet_gc``, as in ``timeit``, the
+    garbage collector is run before each call and kept off during it (the graphs
+    of micrograd are reference cycles, whose collection would otherwise land in
+    whichever call comes next). CPU time, not wall time: other jobs on the
+    machine stretch the wall time, not the CPU time of this process.
     """
     best = dict.fromkeys(runs, float("inf"))
     for _ in range(repeats):
         for name, run in runs.items():
             for _ in range(block):
+                if quiet_gc:
+                    gc.collect()
+                    gc.disable()
                 start = time.process_time()
-                run()
+                result = run()
                 best[name] = min(best[name], time.process_time() - start)
+                gc.enable()
+                del result
     return best
 
 
@@ -349,9 +362,9 @@ def network_row(n, d, h, repeats, peers):
 
 def scalar_row(what, runs, repeats, peers):
     if peers:
-        grads = {name: float(run()) for name, run in runs.items()}
+        grads = {name: float(run()[0].grad) for name, run in runs.items()}
         assert np.allclose(list(grads.values()), grads["mathnotes"]), grads
-    best = interleaved_best(runs, repeats, block=1)
+    best = interleaved_best(runs, repeats, block=1, quiet_gc=True)
     return what, best, "micrograd" if peers else None, ("micrograd", "torch")
 
 
