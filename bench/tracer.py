@@ -71,7 +71,7 @@ def ensure_peers_venv():
     check = [str(PEERS_PYTHON), "-c", "import torch, autograd, micrograd"]
     if PEERS_PYTHON.exists() and subprocess.run(check, capture_output=True).returncode == 0:
         return PEERS_PYTHON
-    print(f"Creating {PEERS_VENV.relative_to(ROOT)} for the peers (torch is large: a few "
+    print(f"Creating {PEERS_VENV} for the peers (torch is large: a few "
           "minutes, once)...", file=sys.stderr)
     steps = [[sys.executable, "-m", "venv", str(PEERS_VENV)],
              [str(PEERS_PYTHON), "-m", "pip", "install", "--quiet", numpy_pin(), *PEER_PACKAGES]]
