@@ -114,6 +114,25 @@ def test_linear_does_not_modify_inputs(batch):
     np.testing.assert_array_equal(W, np.ones((3, 2)))
 
 
+def test_losses_and_networks_do_not_modify_their_arguments(batch):
+    X, Y = batch
+    labels = np.array([0, 1, 1, 0])
+    arrays = [X, Y, labels]
+    before = [a.copy() for a in arrays]
+    net = nn.Sequential(nn.Linear(3, 2, rng=0), nn.ReLU())
+    _, grad = nn.squared_error(net.forward(X), Y)
+    net.backward(grad)
+    net.update(0.1)
+    nn.squared_error(Y, Y + 1.0, reduction="sum")
+    nn.softmax_cross_entropy(Y, labels)
+    generator = np.random.default_rng(5)
+    state = generator.bit_generator.state
+    nn.Linear(3, 2, rng=generator)  # a generator passed in is used, as the caller asked
+    assert generator.bit_generator.state != state
+    for array, copy in zip(arrays, before):
+        np.testing.assert_array_equal(array, copy)
+
+
 def test_linear_accepts_integers():
     layer = nn.Linear.from_weights([[1, 2], [3, 4]], [1, 1])
     out = layer.forward([[1, 1]])
