@@ -49,14 +49,13 @@ INVERSE_BACKWARD = FunctionExercise(
                 "you returned -X⁻¹ G X⁻¹, the differential's factors as they stand: moving "
                 "them across the inner product <G, -X⁻¹ dX X⁻¹> transposes each one.",
                 Hint("Write <G, -X⁻¹ dX X⁻¹> as a trace and move dX to the right.", INVERSE)),
-        Mistake("scalar rule", "dX", lambda c: -(_inv(c["X"]) @ _inv(c["X"])).T @ c["G"],
-                "you used the rule of a number, d(1/x) = -dx/x², as -X⁻² dX: matrices do not "
-                "commute, and d(X⁻¹) = -X⁻¹ dX X⁻¹ has dX in the middle.",
-                Hint("Differentiate X X⁻¹ = I with the product rule.", INVERSE)),
-        Mistake("scalar rule", "dX", lambda c: -_inv(c["X"]) @ _inv(c["X"]) @ c["G"],
-                "you used the rule of a number, d(1/x) = -dx/x², as -X⁻² dX: matrices do not "
-                "commute, and d(X⁻¹) = -X⁻¹ dX X⁻¹ has dX in the middle.",
-                Hint("Differentiate X X⁻¹ = I with the product rule.", INVERSE)),
+        # -X⁻² dX moved across the inner product, with or without its transpose
+        *[Mistake("scalar rule", "dX", answer,
+                  "you used the rule of a number, d(1/x) = -dx/x², as -X⁻² dX: matrices do "
+                  "not commute, and d(X⁻¹) = -X⁻¹ dX X⁻¹ has dX in the middle.",
+                  Hint("Differentiate X X⁻¹ = I with the product rule.", INVERSE))
+          for answer in (lambda c: -(_inv(c["X"]) @ _inv(c["X"])).T @ c["G"],
+                         lambda c: -_inv(c["X"]) @ _inv(c["X"]) @ c["G"])],
     ],
     hints={"sign": Hint("X X⁻¹ = I gives X d(X⁻¹) = -dX X⁻¹: keep the minus sign.", INVERSE)},
     planted=[Planted("no transposes", "X_inv.T @ G @ X_inv.T", "X_inv @ G @ X_inv"),
@@ -108,6 +107,7 @@ def _BXC_of_vec(x, B, C):
     return _vec(B @ x.reshape((B.shape[1], C.shape[0]), order="F") @ C)
 
 
+COLUMNS = Hint("Write column j of BXC as a sum over the columns of X.", VEC)
 VEC_JACOBIAN = FunctionExercise(
     "vec_jacobian", inputs=_vec_point, section=VEC, function=_BXC_of_vec,
     outputs=[Jacobian("J", "x")],
@@ -115,15 +115,15 @@ VEC_JACOBIAN = FunctionExercise(
         Mistake("row-major", "J", lambda c: np.kron(c["B"], c["C"].T),
                 "you returned B ⊗ Cᵀ, the Jacobian for matrices flattened row by row (NumPy's "
                 "ravel); vec stacks columns, and then it is Cᵀ ⊗ B.",
-                Hint("Write column j of BXC as a sum over the columns of X.", VEC)),
+                COLUMNS),
         Mistake("no transpose", "J", lambda c: np.kron(c["C"], c["B"]),
                 "you returned C ⊗ B: column j of BXC is Σₖ C[k, j] B xₖ, so block (j, k) is "
                 "C[k, j] B, the block of Cᵀ ⊗ B.",
-                Hint("Write column j of BXC as a sum over the columns of X.", VEC)),
+                COLUMNS),
         Mistake("order", "J", lambda c: np.kron(c["B"], c["C"]),
                 "you returned B ⊗ C: the factor on the left of the Kronecker product is the "
                 "one that mixes the columns of X, that is Cᵀ.",
-                Hint("Write column j of BXC as a sum over the columns of X.", VEC)),
+                COLUMNS),
     ],
     planted=[Planted("row-major", "np.kron(C.T, B)", "np.kron(B, C.T)"),
              Planted("no transpose", "np.kron(C.T, B)", "np.kron(C, B)")],
