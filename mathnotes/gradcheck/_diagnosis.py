@@ -34,11 +34,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mathnotes.gradcheck._problem import NOISE_FACTOR
+
 #: the short names a Diagnosis can have; stable, for programs that map them to hints
 MISTAKES = ("transpose", "axis permutation", "sign", "factor", "reduction axis",
             "float32 rounding", "symmetric part", "diagonal only", "mask")
 #: how close, relative, a ratio must be to a common factor (2, 1/2, k, 1/k) to be tried as one
 NEAR = 1e-3
+#: how closely, relative to sum |x_i a_i|, x . a must equal 2 f(x) for the symmetric-part signature
+EULER = 1e-8
 _EPS32 = float(np.finfo(np.float32).eps)
 _WHAT = {"gradient": "gradient", "jacobian": "Jacobian", "vjp": "VJP"}
 
@@ -114,8 +118,8 @@ def factor_diagnosis(problem, c, named=True):
     wrong_sign = "a wrong sign and " if c < 0 else ""
     size = abs(c)
     if not named:
-        digits = 4  # enough digits that a factor near a common one does not print as it
-        while digits < 10 and named_factor(float(f"{c:.{digits}g}")) is not None:
+        digits, common = 4, named_factor(c)  # enough digits not to print as a common factor
+        while digits < 10 and common is not None and float(f"{c:.{digits}g}") == common:
             digits += 2
         return Diagnosis("factor", f"The analytic {what} is {c:.{digits}g} times the numerical "
                                    f"one: {wrong_sign}a wrong constant factor.")
@@ -214,14 +218,22 @@ def _reduction_axis(problem, evidence):
                      f"instead of examples).")
 
 
-def _float32_rounding(problem, evidence):
-    A = problem.analytic
+def float32_values(problem):
+    """Whether the analytic array, given in float64, holds only float32 numbers."""
     if problem.precision >= _EPS32:
-        return None  # given in float32 or coarser: the tolerance already allows for it
+        return False  # given in float32 or coarser: the tolerance already allows for it
     with np.errstate(over="ignore"):
-        if not np.array_equal(A.astype(np.float32), A):
-            return None
-    if not evidence.passes(A, precision=_EPS32):
+        return bool(np.array_equal(problem.analytic.astype(np.float32), problem.analytic))
+
+
+def passes_as_float32(problem, evidence):
+    """Whether the analytic array passes with the tolerance a float32 array gets."""
+    return evidence.passes(problem.analytic, precision=_EPS32)
+
+
+def _float32_rounding(problem, evidence):
+    # directional derivatives cannot tell rounding spread over every entry from one wrong entry
+    if not (evidence.entries and float32_values(problem) and passes_as_float32(problem, evidence)):
         return None
     return Diagnosis("float32 rounding",
                      "Every analytic value is a float32 number, and the differences are within "
@@ -232,13 +244,19 @@ def _float32_rounding(problem, evidence):
 def _symmetric_part(problem, evidence):
     if not evidence.entries or problem.kind != "gradient" or problem.n < 2 or evidence.has_kinks:
         return None
-    x = problem.x.reshape(-1)
-    d = (problem.analytic - evidence.numerical).reshape(-1)
+    x, A = problem.x.reshape(-1), problem.analytic.reshape(-1)
+    N = evidence.numerical.reshape(-1)
+    twice_f = 2.0 * problem.evaluator.value0
     if not x.any():
         return None
-    # x . N is known to within sum |x_i| (uncertainty of N_i + rounding of A_i)
+    # Euler's relation for a quadratic form, x . grad = 2 f(x), holds for 2Mx too: to rounding
+    # for the analytic array (one wrong entry breaks it) ...
+    scale = float(np.abs(x) @ np.abs(A)) + abs(twice_f)
+    if abs(float(x @ A) - twice_f) > (EULER + NOISE_FACTOR * problem.precision) * scale:
+        return None
+    # ... and within the uncertainty of the numerical one (f is a quadratic form)
     bound = float(np.abs(x) @ (evidence.uncertainty().reshape(-1) + problem.precision_tolerance()))
-    if abs(float(x @ d)) > bound:
+    if abs(float(x @ N) - twice_f) > bound + EULER * scale:
         return None
     return Diagnosis("symmetric part",
                      f"The error is orthogonal to {problem.name}: the signature of a quadratic "

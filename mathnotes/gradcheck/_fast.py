@@ -26,7 +26,7 @@ import math
 import numpy as np
 
 from mathnotes._evaluator import MACHINE_EPS
-from mathnotes.gradcheck._diagnosis import diagnose
+from mathnotes.gradcheck._diagnosis import diagnose, float32_values, passes_as_float32
 from mathnotes.gradcheck._full import run_full
 from mathnotes.gradcheck._problem import NOISE_FACTOR, RTOL_FAST
 from mathnotes.gradcheck._result import (CheckResult, DirectionCheck, FailingEntry, plural,
@@ -168,7 +168,7 @@ class FastEvidence:
 
 #: what fast mode says when its directions show no common mistake
 NOT_DIAGNOSED = ("no mistake that directional derivatives can show (a factor, a sign, a "
-                 "transpose, a reduction axis, float32 rounding) explains it; the full check "
+                 "transpose or axis permutation, a reduction axis) explains it; the full check "
                  '(mode="full") compares every entry and looks for the others')
 
 
@@ -215,16 +215,19 @@ def run_fast(problem):
     errs = np.abs(nums - anas)
     notes, worst, diagnosis = [], [], None
     if failed:
+        evidence = FastEvidence(problem, fast, records, anas, nums)
+        if float32_values(problem) and passes_as_float32(problem, evidence):
+            # only every entry tells rounding spread over all of them from one wrong entry
+            return run_full(problem, [], mode_note=(
+                f"fast mode's {_listing(item[1] for item in failed)} failed by no more than "
+                f"float32 rounding, and every analytic value is a float32 number: the full check "
+                f"ran, which compares every entry"))
         score, k, u = max(failed, key=lambda item: (rounded(item[0]), -item[1]))
         notes.append(f"{_listing(item[1] for item in failed)} failed")
-        diagnosis = diagnose(problem, FastEvidence(problem, fast, records, anas, nums))
+        diagnosis = diagnose(problem, evidence)
         if diagnosis is None:
             notes.append(NOT_DIAGNOSED)
-        if diagnosis is not None and diagnosis.mistake == "float32 rounding":
-            notes.append("no wrong entries were searched for: along every direction the "
-                         "differences are within float32 rounding")
-        else:
-            worst = _locate(problem, fast, k, u, notes)
+        worst = _locate(problem, fast, k, u, notes)
     shape = (directions,) + (problem.out_shape if problem.kind == "jacobian" else ())
     return CheckResult(
         kind=problem.kind, mode="fast", verdict="fail" if failed else "pass",

@@ -706,3 +706,25 @@ def test_fast_mode_is_not_fooled_by_a_kink_inside_its_largest_step():
         bad = mn.check_gradient(lambda v: w @ np.maximum(v, 0.0), good * [1.001, 1.0], x,
                                 mode="fast", seed=1)
         assert not bad, repr(bad)
+
+
+def test_worst_entries_and_directions_are_named_tuples_that_still_unpack():
+    from mathnotes.gradcheck import DirectionCheck, FailingEntry
+
+    f, x, grad = GOOD["quadratic form"]
+    wrong = grad(x).copy()
+    wrong[1] *= 1.5
+    entry = mn.check_gradient(f, wrong, x).worst[0]
+    assert isinstance(entry, FailingEntry) and isinstance(entry, tuple)
+    assert entry.index == (1,) and entry.analytic == wrong[1] and entry.score > 1
+    index, numerical, analytic, abs_error, rel_error, score = entry
+    assert (index, score) == (entry.index, entry.score)
+    assert entry._fields == ("index", "numerical", "analytic", "abs_error", "rel_error", "score")
+    w, z = rng.standard_normal(64), rng.standard_normal(64)
+    r = mn.check_gradient(lambda u: w @ np.tanh(u), w * (1 - np.tanh(z) ** 2) * 1.01, z, mode="fast")
+    direction = r.directions[0]
+    assert isinstance(direction, DirectionCheck)
+    assert direction._fields == ("direction", "numerical", "analytic", "score", "passed")
+    assert direction.direction == 0 and direction.passed is False and direction.score > 1
+    k, numerical, analytic, score, passed = direction
+    assert (k, passed) == (0, False)
