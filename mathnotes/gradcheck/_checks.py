@@ -38,8 +38,8 @@ _COMMON_PARAMETERS = """
         for ``n`` entries of ``x``, plus 2 per suspected kink. ``"fast"``
         compares directional derivatives along ``directions`` seeded random
         directions (``6 * directions + 1`` calls) and, if one fails, locates
-        wrong entries by bisection, never spending more than the full check
-        would (see the API page for the budgets).
+        wrong entries by bisection within the full check's budget (see the
+        API page for the budgets and their two exceptions).
     seed : int, optional
         Seed of the random directions of the fast mode (default 0).
     eps : float, optional

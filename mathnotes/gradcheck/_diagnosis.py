@@ -132,7 +132,7 @@ def factor_diagnosis(problem, c, named=True):
     else:
         k = round(size if size > 1 else 1.0 / size)
         seen = _axes_of_length(problem, k)
-        where = f" ({', '.join(seen)} has length {k})" if seen else ""
+        where = f" ({', '.join(seen)} {'has' if len(seen) == 1 else 'have'} length {k})" if seen else ""
         if size > 1:
             ratio, cause = f"{k} times", (f"a sum where the loss takes the mean over {k} items, "
                                           f"for example {k} examples{where}: the 1/{k} of the "
@@ -159,8 +159,10 @@ def _permutation(problem, evidence):
                 return Diagnosis("transpose", f"The analytic {what} is the transpose of the "
                                               f"numerical one: a formula of the other layout "
                                               f"(for example dY.T @ X where X.T @ dY belongs).")
+            moved = sum(axis != place for place, axis in enumerate(perm))
+            how = "two axes swapped" if moved == 2 else "axes in the wrong order"
             return Diagnosis("axis permutation", f"The analytic {what} is the numerical one with "
-                                                 f"its axes in the order {perm}: axes swapped.")
+                                                 f"its axes in the order {perm}: {how}.")
     return None
 
 

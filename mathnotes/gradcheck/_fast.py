@@ -17,8 +17,14 @@ Budgets, in calls of ``f`` for ``n`` entries and ``d`` directions:
   ``8 log2(n)`` per entry) within what is left of the full check's ``2 n + 1``;
 - where even one located entry would cost the full check's ``2 n + 1``
   (``6 d + 8 ceil(log2 n) >= 2 n``), the full check runs instead;
-- at a kink along a direction, the full check runs after the directions
-  already spent (the one case where fast mode costs more than full mode).
+- at a kink along a direction, or when the directions fail by no more than
+  float32 rounding of an analytic array of float32 numbers given as float64
+  (only every entry tells rounding from one wrong entry), the full check runs
+  after the directions already spent: the two cases where fast mode costs
+  more than full mode.
+
+A failed direction is diagnosed from the directions alone (see ``_diagnosis``):
+a factor, a sign, a permutation of axes, a reduction axis.
 """
 
 import math
@@ -249,8 +255,8 @@ def _locate(problem, fast, k, u, notes):
                      + (" (stopped at max_report; there may be more)"
                         if len(found) >= problem.max_report else ""))
     if exhausted:
-        notes.append(f"bisection stopped: fast mode never spends more than the full check's "
-                     f"{2 * n + 1} calls; run the full check to see every wrong entry")
+        notes.append(f"bisection stopped at the full check's budget of {2 * n + 1} calls; run "
+                     f"the full check to see every wrong entry")
     elif lost or not found:
         notes.append(f"bisection could not locate {'the rest of ' if found else ''}the error: "
                      f"it is spread over entries each within the tolerance on its own, or errors "

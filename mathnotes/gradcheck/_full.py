@@ -169,9 +169,9 @@ def run_full(problem, notes, mode_note=None):
         verdict = "fail"
     elif evidence.has_kinks and evidence.kink.all():
         verdict = "inconclusive"
-        notes.append("nothing could be compared: every entry is at a kink. Move the point away "
-                     "from the kink, or compare the analytic values with the one-sided slopes "
-                     "yourself")
+        notes.append("nothing could be compared: every entry is at a kink, where an analytic "
+                     "value between the one-sided slopes is consistent but not verified. Move the "
+                     "point away from the kink to verify the derivative")
     else:
         verdict = "pass"
     diagnosis, worst = None, []

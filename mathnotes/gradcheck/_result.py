@@ -19,6 +19,7 @@ from mathnotes._evaluator import format_index
 REPORT_WIDTH = 78
 _COLOR = {"pass": "#1a7f37", "fail": "#cf222e", "inconclusive": "#9a6700"}
 _WORD = {"pass": "PASSED", "fail": "FAILED", "inconclusive": "INCONCLUSIVE"}
+_KIND = {"gradient": "gradient", "jacobian": "Jacobian", "vjp": "VJP"}
 _ENTRY_HEADER = ("index", "numerical", "analytic", "abs err", "rel err", "err/tol")
 _ENTRY_WIDTHS = (12, 12, 12, 8, 8, 8)
 _DIRECTION_HEADER = ("direction", "numerical", "analytic", "err/tol", "")
@@ -244,8 +245,9 @@ class CheckResult:
         return self.passed
 
     def _title(self):
-        what = f"{self.kind} check" + (f" of {self.name}" if self.name else "")
-        return f"{what} ({self.mode} mode, {self.n_calls} calls of f): {_WORD[self.verdict]}"
+        what = f"{_KIND[self.kind]} check" + (f" of {self.name}" if self.name else "")
+        return (f"{what} ({self.mode} mode, {plural(self.n_calls, 'call', 'calls')} of f): "
+                f"{_WORD[self.verdict]}")
 
     def _summary(self):
         tolerance = f"(rtol {self.rtol:g}, atol {self.atol:g})"
