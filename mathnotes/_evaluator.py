@@ -56,7 +56,7 @@ def as_float64_input(x, name="x", *, stacklevel=3):
     """
     if type(x) is np.ndarray and x.dtype == np.float64:  # the common case, checked cheaply
         out = x.copy()
-        if first_non_finite(out) is None:
+        if np.isfinite(out).all():
             return out
     if x is None or isinstance(x, (str, bytes)):
         raise TypeError(f"{name} must be a number or an array of real numbers, got {type(x).__name__}")
@@ -146,7 +146,8 @@ class Evaluator:
     """
 
     def __init__(self, f, x, kind, upstream=None, name="x"):
-        function(f, "f", takes=name)
+        if not callable(f):
+            function(f, "f", takes=name)  # raises, naming what f is called with
         self.f = f
         self.x = x
         self.name = name

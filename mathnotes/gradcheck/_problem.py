@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from mathnotes._evaluator import (
+    DEFAULT_EPS,
     Evaluator,
     as_float64_input,
     entry_index,
@@ -108,7 +109,7 @@ def _analytic(value, x0, shape, what):
     if callable(value):
         value = value(x0.copy())
     if (type(value) is np.ndarray and value.dtype == np.float64 and value.shape == shape
-            and first_non_finite(value) is None):  # the common case, checked cheaply
+            and np.isfinite(value).all()):  # the common case, checked cheaply
         return value.copy(), _EPS64
     if hasattr(value, "data") and not isinstance(value, (np.ndarray, np.generic)):
         value = value.data
@@ -138,6 +139,25 @@ def _analytic(value, x0, shape, what):
     return arr, max(precision, _EPS64)
 
 
+#: the options of a check as their defaults are: (mode, seed, directions, eps, rtol, atol, max_report)
+_DEFAULTS = ("full", 0, 3, None, None, 0.0, 5)
+_DEFAULT_TYPES = tuple(map(type, _DEFAULTS))  # so that 5.0 or False is not taken for a default
+
+
+def _options(mode, seed, directions, eps, rtol, atol, max_report):
+    """The checked options: ``(eps, rtol_full, rtol_fast, atol, seed, directions, max_report)``."""
+    choice(mode, "mode", ("full", "fast"))
+    directions = integer(directions, "directions")
+    if seed is not None:
+        seed = integer(seed, "seed", minimum=0)
+    eps = relative_step(eps)
+    atol = real(atol, "atol", minimum=0)
+    max_report = integer(max_report, "max_report")
+    rtol_full = RTOL_FULL if rtol is None else real(rtol, "rtol", minimum=0)
+    rtol_fast = RTOL_FAST if rtol is None else rtol_full
+    return eps, rtol_full, rtol_fast, atol, seed, directions, max_report
+
+
 def make_problem(kind, f, value, x, *, upstream=None, mode="full", seed=0, directions=3, eps=None,
                  rtol=None, atol=0.0, max_report=5, name=None, argument="x", sizes=None,
                  stacklevel=4):
@@ -146,16 +166,12 @@ def make_problem(kind, f, value, x, *, upstream=None, mode="full", seed=0, direc
     ``name`` is the label shown in the report, ``argument`` the name of the
     varied argument in messages, ``sizes`` the shapes of other known arrays.
     """
-    choice(mode, "mode", ("full", "fast"))
-    directions = integer(directions, "directions")
-    if seed is not None:
-        seed = integer(seed, "seed", minimum=0)
+    options = (mode, seed, directions, eps, rtol, atol, max_report)
+    if options == _DEFAULTS and tuple(map(type, options)) == _DEFAULT_TYPES:
+        eps, rtol_full, rtol_fast = DEFAULT_EPS, RTOL_FULL, RTOL_FAST  # the defaults, checked once
+    else:
+        eps, rtol_full, rtol_fast, atol, seed, directions, max_report = _options(*options)
     label, name = name, argument
-    eps = relative_step(eps)
-    atol = real(atol, "atol", minimum=0)
-    max_report = integer(max_report, "max_report")
-    rtol_full = RTOL_FULL if rtol is None else real(rtol, "rtol", minimum=0)
-    rtol_fast = RTOL_FAST if rtol is None else rtol_full
     x0 = as_float64_input(x, name, stacklevel=stacklevel)
     ev = Evaluator(f, x0, _EVALUATOR_KIND[kind], upstream=upstream, name=name)
     what = f"{_WHAT[kind]} of {name}" if name != "x" else _WHAT[kind]
