@@ -269,3 +269,11 @@ def test_the_symmetric_part_needs_a_quadratic_form():
     error = rng.standard_normal(64)
     error -= (error @ x) / (x @ x) * x
     assert mn.check_gradient(lambda u: np.sum(np.sin(u)), g + error, x).diagnosis is None
+
+
+def test_the_api_page_lists_every_mistake_in_order():
+    from pathlib import Path
+
+    page = (Path(__file__).parents[2] / "book" / "api_gradcheck.md").read_text()
+    rows = [line for line in page.splitlines() if line.startswith('| `"')]
+    assert [row.split("`")[1].strip('"') for row in rows] == list(MISTAKES)
