@@ -30,6 +30,11 @@ KINK_SHRINK = 16.0
 _NOISE = NOISE_FACTOR * MACHINE_EPS
 
 
+def tolerance(rtol, analytic, central, noise, precision, atol):
+    """The tolerance of each entry (away from kinks): see the module's docstring."""
+    return rtol * np.maximum(np.abs(analytic), np.abs(central)) + noise + precision + atol
+
+
 class FullEvidence:
     """What the central differences say about any analytic array: the check's and the diagnosis's.
 
@@ -52,7 +57,7 @@ class FullEvidence:
         """Errors and tolerances, ``(n, m)`` each, of an analytic array ``(n, m)``."""
         central, atol = self.numerical, self.problem.atol
         err = np.abs(analytic - central)
-        tol = rtol * np.maximum(np.abs(analytic), np.abs(central)) + self.noise + precision + atol
+        tol = tolerance(rtol, analytic, central, self.noise, precision, atol)
         if self.has_kinks:
             outside = np.maximum(self.low - analytic, analytic - self.high).clip(min=0.0)
             kink_tol = (rtol * np.maximum(np.abs(self.low), np.abs(self.high)) + self.kink_noise
@@ -96,9 +101,6 @@ def _second_look(problem, rows, suspect, jump):
     return is_kink, central, noise, plus, minus
 
 
-def _tolerance(problem, analytic, central, noise, precision):
-    return (problem.rtol_full * np.maximum(np.abs(analytic), np.abs(central)) + noise + precision
-            + problem.atol)
 
 
 def run_full(problem, notes, mode_note=None):
@@ -129,10 +131,10 @@ def run_full(problem, notes, mode_note=None):
             kind=problem.kind, mode="full", verdict="pass", numerical=problem.to_user(central),
             analytic=problem.to_user(a), worst=[], kinks=[], n_calls=ev.calls, rtol=rtol,
             atol=atol, notes=notes, name=problem.label,
-            measures=lambda: error_measures(err, _tolerance(problem, a, central, rounding_noise(), precision),
-                                            a, central))
+            measures=lambda: error_measures(
+                err, tolerance(rtol, a, central, rounding_noise(), precision, atol), a, central))
     noise = rounding_noise()
-    tol = _tolerance(problem, a, central, noise, precision)
+    tol = tolerance(rtol, a, central, noise, precision, atol)
     fail = err > tol
     any_fail = np.count_nonzero(fail) > 0
     gscale = max(float(np.abs(central).max()), max_a)
