@@ -291,18 +291,20 @@ def _mask(problem, evidence):
     fail = evidence.strict_fail()
     if fail.all() or not fail.any() or not A.any() or not N.any():
         return None
+    if evidence.has_kinks and np.any(evidence.kink & fail):
+        return None  # at a kink the central difference is no derivative: zero there shows nothing
     numerical_zero = np.abs(N) <= evidence.uncertainty()  # zero would pass there
     if not np.all(((A == 0.0) | numerical_zero)[fail]):
         return None
     count = int(fail.sum())
     x = problem.x.reshape(-1, 1)
     if np.all((x <= 0) & numerical_zero | ~fail):
-        return Diagnosis("mask", f"Only {_entries(count)} wrong, all where {problem.name} <= 0, "
-                                 f"and there the numerical derivative is zero: a ReLU mask is "
-                                 f"missing, or taken from the wrong array.")
-    return Diagnosis("mask", f"Only {_entries(count)} wrong, each where one of the two "
-                             f"derivatives is zero and the other is not: a mask (ReLU, max, an "
-                             f"indicator) is missing or taken from the wrong array.")
+        return Diagnosis("mask", f"Only {_entries(count)} wrong, {'' if count == 1 else 'all '}"
+                                 f"where {problem.name} <= 0, and there the numerical derivative "
+                                 f"is zero: a ReLU mask is missing, or taken from the wrong array.")
+    return Diagnosis("mask", f"Only {_entries(count)} wrong, {'' if count == 1 else 'each '}where "
+                             f"one of the two derivatives is zero and the other is not: a mask "
+                             f"(ReLU, max, an indicator) is missing or taken from the wrong array.")
 
 
 _TESTS = (_permutation, _factor, _reduction_axis, _float32_rounding, _symmetric_part,

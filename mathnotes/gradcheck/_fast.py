@@ -254,9 +254,14 @@ def _locate(problem, fast, k, u, notes):
                      f"{plural(len(found), 'wrong entry', 'wrong entries')} of {problem.name}"
                      + (" (stopped at max_report; there may be more)"
                         if len(found) >= problem.max_report else ""))
-    if exhausted:
+    if exhausted and found:
         notes.append(f"bisection stopped at the full check's budget of {2 * n + 1} calls; run "
                      f"the full check to see every wrong entry")
+    elif exhausted:
+        notes.append(f"bisection stopped at the full check's budget of {2 * n + 1} calls "
+                     f"without locating an entry wrong on its own: the error may be spread over "
+                     f'many entries, each within the tolerance; the full check (mode="full") '
+                     f"compares every entry")
     elif lost or not found:
         notes.append(f"bisection could not locate {'the rest of ' if found else ''}the error: "
                      f"it is spread over entries each within the tolerance on its own, or errors "

@@ -277,3 +277,17 @@ def test_the_api_page_lists_every_mistake_in_order():
     page = (Path(__file__).parents[2] / "book" / "api_gradcheck.md").read_text()
     rows = [line for line in page.splitlines() if line.startswith('| `"')]
     assert [row.split("`")[1].strip('"') for row in rows] == list(MISTAKES)
+
+
+def test_a_wrong_value_at_a_kink_is_no_mask():
+    # the central difference at a kink averages two slopes: its zero says nothing of a mask
+    result = mn.check_gradient(lambda u: np.sum(np.abs(u)), np.array([5.0, 1.0]),
+                               np.array([0.0, 2.0]))
+    assert result.verdict == "fail" and result.kinks == [(0,)]
+    assert result.diagnosis is None, result.diagnosis
+
+
+def test_one_masked_entry_reads_as_one():
+    x = np.array([-1.0, 2.0, 3.0])
+    result = mn.check_gradient(lambda u: np.sum(np.maximum(u, 0.0)), np.ones(3), x)
+    assert result.diagnosis.sentence.startswith("Only 1 entry is wrong, where x <= 0, and there")
