@@ -40,8 +40,6 @@ def first_non_finite(array):
     if np.isfinite(flat).all():
         return None
     bad = np.flatnonzero(~np.isfinite(flat))
-    if bad.size == 0:
-        return None
     return flat[bad[0]], entry_index(np.shape(array), int(bad[0]))
 
 
@@ -260,7 +258,7 @@ class Evaluator:
             index_list = [int(i) for i in indices]
             x_list = [x_list[i] for i in index_list]
         count = len(index_list)
-        plus, minus = [], []
+        plus, minus = [], []  # what each side has done so far: an error names its entry
         try:
             if self.kind != "scalar":
                 fp, fm, mp, mm = self._array_loop(flat, index_list, x_list, h_list, plus, minus)
@@ -271,7 +269,7 @@ class Evaluator:
                     self._scalar_loop(flat, index_list, x_list, h_list, plus, minus, check=False)
                 both = plus + minus
                 if not (self.plain and _FLOAT_TYPES.issuperset(map(type, both))):
-                    # f does not return floats (or stopped): convert each value as it comes
+                    # f does not return floats: convert each value as it comes
                     self.calls += 2 * len(minus)
                     plus.clear()
                     minus.clear()
