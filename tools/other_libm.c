@@ -17,6 +17,7 @@
 
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -51,14 +52,19 @@ static int chosen(uint64_t function, double x, double y) {
     return mix(mix(mix(seed + function) ^ bits_of(x)) ^ bits_of(y)) < threshold;
 }
 
-/* the other neighbour of the exact value, if the result is not (nearly) the exact value */
+/* The other neighbour of the exact value, if the result is not (nearly) the exact value
+   and that neighbour is finite. errno stays as the library's function left it (Python's
+   math module reads it). */
 static double other_double(double result, long double exact) {
     if (!isfinite(result) || !isfinite(exact) || result == 0.0)
         return result;
     long double gap = fabsl(exact - (long double)result);
     if (gap <= fabsl(exact) * 0x1p-60L)  /* exact, or too close to tell */
         return result;
-    return nextafter(result, exact > result ? INFINITY : -INFINITY);
+    int saved = errno;
+    double other = nextafter(result, exact > result ? INFINITY : -INFINITY);
+    errno = saved;
+    return isfinite(other) ? other : result;
 }
 
 static float other_float(float result, long double exact) {
@@ -67,7 +73,25 @@ static float other_float(float result, long double exact) {
     long double gap = fabsl(exact - (long double)result);
     if (gap <= fabsl(exact) * 0x1p-50L)
         return result;
-    return nextafterf(result, exact > result ? INFINITY : -INFINITY);
+    int saved = errno;
+    float other = nextafterf(result, exact > result ? INFINITY : -INFINITY);
+    errno = saved;
+    return isfinite(other) ? other : result;
+}
+
+/* the long double function at x (and y), leaving errno alone */
+static long double exact1(long double (*fun)(long double), double x) {
+    int saved = errno;
+    long double value = fun(x);
+    errno = saved;
+    return value;
+}
+
+static long double exact2(long double (*fun)(long double, long double), double x, double y) {
+    int saved = errno;
+    long double value = fun(x, y);
+    errno = saved;
+    return value;
 }
 
 typedef double (*double1)(double);
@@ -85,24 +109,24 @@ typedef float (*float2)(float, float);
     double fun(double x) { \
         REAL(fun, double1); \
         double r = real_##fun(x); \
-        return chosen(id, x, 0.0) ? other_double(r, fun##l((long double)x)) : r; \
+        return chosen(id, x, 0.0) ? other_double(r, exact1(fun##l, x)) : r; \
     } \
     float fun##f(float x) { \
         REAL(fun##f, float1); \
         float r = real_##fun##f(x); \
-        return chosen(id + 1000, x, 0.0) ? other_float(r, fun##l((long double)x)) : r; \
+        return chosen(id + 1000, x, 0.0) ? other_float(r, exact1(fun##l, x)) : r; \
     }
 
 #define BINARY(fun, id) \
     double fun(double x, double y) { \
         REAL(fun, double2); \
         double r = real_##fun(x, y); \
-        return chosen(id, x, y) ? other_double(r, fun##l((long double)x, (long double)y)) : r; \
+        return chosen(id, x, y) ? other_double(r, exact2(fun##l, x, y)) : r; \
     } \
     float fun##f(float x, float y) { \
         REAL(fun##f, float2); \
         float r = real_##fun##f(x, y); \
-        return chosen(id + 1000, x, y) ? other_float(r, fun##l((long double)x, (long double)y)) : r; \
+        return chosen(id + 1000, x, y) ? other_float(r, exact2(fun##l, x, y)) : r; \
     }
 
 UNARY(exp, 1)
