@@ -90,6 +90,9 @@ def other_libm():
         subprocess.run([compiler, "-O2", "-fno-builtin", "-shared", "-fPIC", "-o", str(built),
                         str(OTHER_LIBM_SOURCE), "-lm"], check=True)
         os.replace(built, library)  # atomic: a concurrent run sees no half-written file
+    for old in OTHER_LIBM_CACHE.glob("other_libm-*.so"):
+        if old != library:
+            old.unlink()  # built from an older source (a process using it keeps its copy)
     return library
 
 
