@@ -178,8 +178,9 @@ def run(stages, cores):
             print(job.log.read_text(errors="replace").rstrip(), flush=True)
     total = time.monotonic() - started
     print(f"\n{'stage':12s} {'result':8s} {'wall s':>7s} {'CPU s':>7s}")
-    for name, (state, wall, cpu) in results.items():
-        print(f"{name:12s} {state:8s} {wall:7.0f} {cpu:7.0f}")
+    for stage in stages:
+        state, wall, cpu = results[stage.name]
+        print(f"{stage.name:12s} {state:8s} {wall:7.0f} {cpu:7.0f}")
     cpu_total = sum(cpu for _, _, cpu in results.values() if cpu == cpu)
     print(f"{'all':12s} {'':8s} {total:7.0f} {cpu_total:7.0f}", flush=True)
     return results
