@@ -4,9 +4,9 @@
 
 Without names, every stage of :data:`STAGES` runs; with names, those stages and the stages
 they need. A stage starts once the stages it needs have passed and its ``cores`` (about the
-CPU it keeps busy: the browser tests mostly wait on pages) fit beside those of the stages
+CPU it keeps busy, from its CPU and wall time measured here) fit beside those of the stages
 already running, within one and a half times the machine's cores (``--cores``): a stage
-also waits on its kernels, pages and files, so a little more work than cores keeps them
+also waits on its kernels, browsers and files, so a little more work than cores keeps them
 busy without crowding them. Ready stages are taken in the order of :data:`STAGES`, and one
 stage always runs, however many cores it wants: ``--cores 0`` runs one stage at a time.
 A stage whose prerequisite failed does not run.
@@ -56,7 +56,7 @@ STAGES = [
     Stage("here", NBVAL + ["tests/unit", "tests/book", "mathnotes", "--doctest-modules"],
           cores=2.0),
     Stage("browser", PYTEST + ["-n", "2", "--dist", "loadgroup", "tests/browser",
-                               "--ignore", PDF_TESTS], needs=("build",), cores=0.5),
+                               "--ignore", PDF_TESTS], needs=("build",)),
     Stage("pdf", [PYTHON, "tools/book_pdf.py"], needs=("build",)),
     Stage("pdf-tests", PYTEST + ["-rP", PDF_TESTS], needs=("pdf",)),
     Stage("lab", PYTEST + ["-n", "2", "tests/lab"]),
