@@ -37,7 +37,7 @@ pdf: book browser-setup
 test: $(STAMP) browser-setup
 	$(STAGES)
 
-# unit tests, doctests and nbval on this computer: the first stage of make test, alone
+# unit tests, doctests and nbval on this computer: the stage "here" of make test, alone
 check: $(STAMP)
 	$(STAGES) here
 
