@@ -65,6 +65,27 @@ def _grid_values(f, xlim, ylim, resolution):
     return X, Y, Z
 
 
+def arrow_points(xlim=(-2.0, 2.0), ylim=(-2.0, 2.0), arrows=9):
+    """The points on which :func:`plot_gradient_field` centres its arrows.
+
+    They are the midpoints of the cells of an ``arrows`` x ``arrows`` grid over
+    the rectangle, row by row from the bottom: an array of shape ``(arrows**2, 2)``.
+
+    Raises
+    ------
+    TypeError
+        If ``arrows`` is not an integer.
+    ValueError
+        For a bad rectangle or fewer than two arrows per side.
+    """
+    xlim, ylim = interval(xlim, "xlim"), interval(ylim, "ylim")
+    arrows = integer(arrows, "arrows", minimum=2)
+    xs = xlim[0] + (np.arange(arrows) + 0.5) * (xlim[1] - xlim[0]) / arrows
+    ys = ylim[0] + (np.arange(arrows) + 0.5) * (ylim[1] - ylim[0]) / arrows
+    X, Y = np.meshgrid(xs, ys)
+    return np.column_stack([X.ravel(), Y.ravel()])
+
+
 def plot_gradient_field(
     f,
     grad,
@@ -80,6 +101,7 @@ def plot_gradient_field(
 ):
     """Contour lines of ``f`` with its gradient drawn as arrows on a grid.
 
+    Each arrow is the gradient at its midpoint, one of :func:`arrow_points`.
     The axes have equal scales, so an arrow meets a contour line at a right
     angle exactly when the gradient is perpendicular to that level set. All
     arrows share one scale factor (the longest fits one grid cell), so their
@@ -127,9 +149,8 @@ def plot_gradient_field(
         raise ValueError("f returned a non-finite value inside the plotted rectangle")
 
     # arrows sit in the middle of the cells of an arrows x arrows grid
-    ax_pts = xlim[0] + (np.arange(arrows) + 0.5) * (xlim[1] - xlim[0]) / arrows
-    ay_pts = ylim[0] + (np.arange(arrows) + 0.5) * (ylim[1] - ylim[0]) / arrows
-    AX, AY = np.meshgrid(ax_pts, ay_pts)
+    centres = arrow_points(xlim, ylim, arrows)
+    AX, AY = (centres[:, k].reshape(arrows, arrows) for k in (0, 1))
     U = np.empty_like(AX)
     V = np.empty_like(AX)
     for index in np.ndindex(AX.shape):

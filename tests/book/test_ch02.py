@@ -46,15 +46,28 @@ def test_gradient_field_has_contours_and_one_arrow_per_grid_point():
     assert ax.get_aspect() == 1.0
 
 
-def test_gradient_field_arrows_are_the_gradient_at_their_feet():
+def test_gradient_field_arrows_are_the_gradient_at_their_midpoints():
     fig = ch02.plot_gradient_field(bowl, bowl_grad, xlim=(0, 1), ylim=(-1, 1), arrows=3, resolution=12)
     (quiver,) = _children(fig.axes[0], Quiver)
-    feet = quiver.get_offsets()
-    expected = np.array([bowl_grad(p) for p in feet])
+    assert quiver.pivot == "middle"
+    midpoints = quiver.get_offsets()
+    np.testing.assert_array_equal(midpoints, ch02.arrow_points((0, 1), (-1, 1), 3))
+    expected = np.array([bowl_grad(p) for p in midpoints])
     np.testing.assert_allclose(np.column_stack([quiver.U, quiver.V]), expected)
     # the longest arrow fills 90% of a grid cell
     longest = np.max(np.hypot(expected[:, 0], expected[:, 1]))
     assert quiver.scale == pytest.approx(longest / (0.9 * 1 / 3))
+
+
+def test_arrow_points_are_the_midpoints_of_the_grid_cells():
+    points = ch02.arrow_points((-2, 2), (0, 1), 4)
+    assert points.shape == (16, 2)
+    np.testing.assert_allclose(np.unique(points[:, 0]), [-1.5, -0.5, 0.5, 1.5])
+    np.testing.assert_allclose(np.unique(points[:, 1]), [0.125, 0.375, 0.625, 0.875])
+    np.testing.assert_allclose(points[:4, 1], 0.125)  # row by row from the bottom
+    assert [0.0, 0.0] in ch02.arrow_points(arrows=9).tolist()  # an odd grid has the centre
+    with pytest.raises(ValueError, match="arrows"):
+        ch02.arrow_points(arrows=1)
 
 
 @pytest.mark.parametrize(
