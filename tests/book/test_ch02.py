@@ -343,3 +343,89 @@ def test_partial_slices_stack_the_slices_and_keep_the_map_legend_off_the_map():
     box_map, box_x, box_y = (ax.get_window_extent(renderer) for ax in fig.axes)
     assert box_x.y0 > box_y.y1 and min(box_x.x0, box_y.x0) > box_map.x1  # stacked, right
     assert ax_map.get_legend().get_window_extent(renderer).y1 < box_map.y0
+
+
+# the practice exercises' own recognisers (bookcode.practice.ch02) ----------------------------
+# tests/book/test_practice.py proves the planted mistakes; these try answers it does not plant.
+
+from bookcode.practice import ch02 as practice  # noqa: E402
+from bookcode.practice import verdict  # noqa: E402
+
+EPS = np.finfo(np.float64).eps
+
+
+def _differences(step, forward=False):
+    """A numerical gradient with ``step(x)`` as its steps, central or forward."""
+
+    def answer(f, x):
+        h, grad = step(x), np.zeros(x.shape)
+        for i, e in enumerate(np.eye(x.size)):
+            after, before = f(x + h[i] * e), f(x) if forward else f(x - h[i] * e)
+            grad[i] = (after - before) / (h[i] if forward else 2 * h[i])
+        return grad
+
+    return answer
+
+
+def _outcomes(exercise, answer, seeds=range(20)):
+    return {(r.kind, r.mistake) for r in (exercise.run(answer, s) for s in seeds)}
+
+
+@pytest.mark.parametrize("step, outcome", [
+    (lambda x: EPS ** (1 / 3) * np.abs(x), (verdict.CORRECT, None)),       # scaled without max
+    (lambda x: np.full(x.shape, 1e-5), (verdict.WRONG, "not scaled")),     # a fixed step
+    (lambda x: np.full(x.shape, 1e-3), (verdict.WRONG, None)),             # too large near 1
+])
+def test_central_differences_with_other_steps(step, outcome):
+    assert _outcomes(practice.CENTRAL_GRADIENT, _differences(step)) == {outcome}
+
+
+@pytest.mark.parametrize("step, outcome", [
+    (lambda x: np.full(x.shape, 1e-5), (verdict.WRONG, "forward")),
+    (lambda x: 1e-4 * np.maximum(1.0, np.abs(x)), (verdict.WRONG, "forward")),
+    # a step near sqrt(eps): round-off, not truncation, makes the error: no signature
+    (lambda x: np.full(x.shape, EPS ** 0.5), (verdict.WRONG, None)),
+])
+def test_forward_differences_are_named_by_their_truncation_error(step, outcome):
+    assert _outcomes(practice.CENTRAL_GRADIENT, _differences(step, forward=True)) == {outcome}
+
+
+def test_two_mistakes_in_one_gradient_name_neither():
+    def answer(v):  # a sign in the entry of x, a missing inner factor in that of z
+        x, y, z = v
+        return np.array([y**2 * z**3 + z * np.sin(x * z), 2 * x * y * z**3,
+                         3 * x * y**2 * z**2 - np.sin(x * z)])
+
+    assert _outcomes(practice.GRAD_F3, answer) == {(verdict.WRONG, None)}
+
+
+def test_one_mistake_in_both_entries_it_touches_is_named():
+    def answer(v):  # the sign of the cos term's partials, in x and in z
+        x, y, z = v
+        return np.array([y**2 * z**3 + z * np.sin(x * z), 2 * x * y * z**3,
+                         3 * x * y**2 * z**2 + x * np.sin(x * z)])
+
+    assert _outcomes(practice.GRAD_F3, answer) == {(verdict.WRONG, "sign")}
+
+
+def test_the_second_order_prediction_is_no_named_mistake():
+    def answer(x, D):
+        s = np.exp(x) / np.exp(x).sum()
+        H = np.diag(s) - np.outer(s, s)
+        return np.log(np.exp(x).sum()) + D @ s + 0.5 * np.einsum("ki,ij,kj->k", D, H, D)
+
+    assert _outcomes(practice.LINEARISE_LSE, answer) == {(verdict.WRONG, None)}
+
+
+def test_the_exact_gradient_of_the_numerical_exercise_is_checked_at_both_scales():
+    rng = np.random.default_rng(0)
+    cases = [practice.CENTRAL_GRADIENT.inputs(rng, k) for k in range(4)]
+    sizes = [np.max(np.abs(case["x"])) for case in cases]
+    assert sizes[0] < 2 and sizes[2] < 2 and sizes[1] > 1e4 and sizes[3] > 1e4
+    f, x = cases[1]["f"], cases[1]["x"]
+    np.testing.assert_allclose(f.gradient(x), [
+        (f(x + 1e-3 * e) - f(x - 1e-3 * e)) / 2e-3 for e in np.eye(x.size)], rtol=1e-6)
+    f, x = cases[0]["f"], cases[0]["x"]  # where the second partials are of order one
+    second = [(f.gradient(x + 1e-4 * e) - f.gradient(x - 1e-4 * e))[i] / 2e-4
+              for i, e in enumerate(np.eye(x.size))]
+    np.testing.assert_allclose(f.second(x), second, rtol=1e-6)
