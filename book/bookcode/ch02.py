@@ -14,11 +14,13 @@ or disagrees with single-point calls at a few grid points, ``f`` is called
 point by point instead.
 """
 
+import ipywidgets as widgets
 import numpy as np
 from matplotlib.lines import Line2D
 
 from mathnotes._figures import CellFigure
 from mathnotes._validate import finite_array, function, integer, interval, real
+from mathnotes.interactive import interactive_figure
 
 
 def _map_arguments(f, grad, xlim, ylim, levels, resolution):
@@ -458,6 +460,57 @@ def plot_linearisation(f, grad, point, angle, *, reach=1.0, xlim=(-2.0, 2.0), yl
     picture = LinearisationPicture(f, grad, reach=reach, xlim=xlim, ylim=ylim, levels=levels,
                                    resolution=resolution, figsize=figsize, live=False)
     return picture.update(point, angle)
+
+
+def linearisation_explorer(draw, f, grad, *, point=(1.0, 0.5), angle=30, reach=1.0):
+    """The sliders of chapter 2's linearisation figure, around ``draw(x0, y0, angle)``.
+
+    ``draw`` returns the figure for a point and a direction (a
+    :class:`LinearisationPicture` of ``f`` and ``grad`` updated in place).
+    The sliders start at ``point`` and ``angle`` (degrees); the alt text of
+    the static picture gives the angle between the gradient and ``u``, the
+    slope along ``u`` and the error of the prediction at ``t = reach`` there,
+    computed from ``f`` and ``grad``.
+
+    Returns
+    -------
+    mathnotes.interactive.LiveFigure
+        Display it as a cell's last expression.
+
+    Raises
+    ------
+    TypeError
+        If ``f`` or ``grad`` is not callable.
+    ValueError
+        For a point of the wrong shape, a non-finite angle or a non-positive reach.
+    """
+    function(f, "f", takes="a point p of shape (2,)")
+    function(grad, "grad", takes="a point p of shape (2,)")
+    p = finite_array(point, "point", shape=(2,))
+    angle, reach = real(angle, "angle"), real(reach, "reach", minimum=0, strict=True)
+    u = np.array([np.cos(np.radians(angle)), np.sin(np.radians(angle))])
+    g = _vector(grad, p)
+    between = np.degrees(np.arccos(np.clip(g @ u / np.hypot(*g), -1.0, 1.0)))
+    kind = "an acute" if between < 90 else "a right" if between == 90 else "an obtuse"
+    error = abs(_scalar(f, p + reach * u) - _scalar(f, p) - reach * float(g @ u))
+
+    def slider(value, low, high, step, name):
+        return widgets.FloatSlider(value=value, min=low, max=high, step=step, description=name)
+
+    return interactive_figure(
+        draw,
+        alt=(f"Left: tilted elliptical contour lines of the bowl with a black point at "
+             f"({p[0]:g}, {p[1]:g}), a red arrow along the gradient and a blue arrow along "
+             f"the direction u at {angle:g} degrees, at {kind} angle of {between:.0f} "
+             f"degrees to each other. Right: the bowl's values along the line p + t u, a "
+             f"curve, with the dashed line of slope {float(g @ u):.3g} that the gradient "
+             f"predicts, touching it at t = 0, and an orange band between them that widens "
+             f"away from the point, to {error:.3g} at t = {reach:g}."),
+        x0=slider(p[0], -1.5, 1.5, 0.1, "x"),
+        y0=slider(p[1], -1.5, 1.5, 0.1, "y"),
+        angle=widgets.IntSlider(value=int(round(angle)), min=0, max=359, step=1,
+                                description="angle"),
+    )
 
 
 def plot_partial_slices(f, grad, point, *, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0), levels=14, resolution=101,

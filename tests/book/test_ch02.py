@@ -289,6 +289,37 @@ def test_plot_linearisation_draws_every_axes_when_saved():
     assert fig.axes[0].title.get_animated()  # drawn when saved: Axes draw animated children then
 
 
+
+def _explorer(**kwargs):
+    picture = ch02.LinearisationPicture(bowl, bowl_grad, resolution=12)
+    return ch02.linearisation_explorer(lambda x0, y0, angle: picture.update((x0, y0), angle),
+                                       bowl, bowl_grad, **kwargs)
+
+
+def test_linearisation_explorer_starts_where_told_and_says_so_in_its_alt_text():
+    live = _explorer(point=(1.0, 0.5), angle=30)
+    assert live.defaults == {"x0": 1.0, "y0": 0.5, "angle": 30}
+    p, u = np.array([1.0, 0.5]), np.array([np.cos(np.pi / 6), np.sin(np.pi / 6)])
+    between = np.degrees(np.arccos(bowl_grad(p) @ u / np.linalg.norm(bowl_grad(p))))
+    error = bowl(p + u) - bowl(p) - bowl_grad(p) @ u
+    for words in ("(1, 0.5)", "at 30 degrees", f"an acute angle of {between:.0f} degrees",
+                  f"slope {bowl_grad(p) @ u:.3g}", f"to {error:.3g} at t = 1."):
+        assert words in live.alt, words
+
+
+def test_linearisation_explorer_says_obtuse_when_u_points_downhill():
+    assert "an obtuse angle of" in _explorer(point=(1.0, 0.5), angle=230).alt
+
+
+@pytest.mark.parametrize("kwargs, exc, message", [
+    ({"point": (1.0, 2.0, 3.0)}, ValueError, "point"),
+    ({"angle": np.nan}, ValueError, "angle"),
+    ({"reach": 0.0}, ValueError, "reach"),
+])
+def test_linearisation_explorer_rejects_bad_input(kwargs, exc, message):
+    with pytest.raises(exc, match=message):
+        _explorer(**kwargs)
+
 # plot_partial_slices ---------------------------------------------------------
 
 
