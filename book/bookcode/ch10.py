@@ -750,8 +750,8 @@ class StepNormPicture:
     figsize : tuple of float, optional
         Size of a new figure, in inches.
 
-    The lines and the title are animated artists (see :class:`mathnotes.interactive.LiveFigure`):
-    a slider move redraws only them.
+    The lines, the title, the legend and the frame are animated artists (see
+    :class:`mathnotes.interactive.LiveFigure`): a slider move redraws only them.
     """
 
     def __init__(self, labels, steps, *, ylabel, ylim, styles=None, ax=None,
@@ -769,7 +769,10 @@ class StepNormPicture:
         self.ax.set_xlabel("steps back, $k$")
         self.ax.set_ylabel(ylabel)
         self.ax.grid(alpha=0.3)
-        self.ax.legend(loc="lower left")
+        # the legend and the frame are animated too, so that a blitted picture draws them
+        # over the lines, as a saved one does
+        for artist in (self.ax.legend(loc="lower left"), *self.ax.spines.values()):
+            artist.set_animated(True)
         self._title = self.ax.set_title("", animated=True)
 
     def update(self, curves, title=""):
