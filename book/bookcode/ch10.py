@@ -38,11 +38,15 @@ def _sequence_arguments(xs, h0, Wh, Wx, b, rows):
 
 
 def _upstream(dhs, shape, name="dhs"):
-    """``dhs`` as float64, shaped like the states it belongs to."""
-    dhs = finite_array(dhs, name)
+    """``dhs`` as float64 (not copied if it is already), shaped like the states it belongs to."""
+    if isinstance(dhs, (str, bytes)) or dhs is None:
+        raise TypeError(f"{name} must be a numeric array, got {type(dhs).__name__}")
+    dhs = np.asarray(dhs, dtype=np.float64)
     if dhs.shape != shape:
         raise ValueError(f"{name} must have the shape of the hidden states, {shape}, "
                          f"got {dhs.shape}: one row of upstream gradient per time step")
+    if not np.isfinite(dhs).all():
+        raise ValueError(f"{name} contains NaN or infinity; pass finite numbers")
     return dhs
 
 
