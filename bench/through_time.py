@@ -28,7 +28,7 @@ for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 import numpy as np  # noqa: E402
 
 import mathnotes as mn  # noqa: E402
-from _timing import best_seconds  # noqa: E402
+from _timing import best_seconds, conditions  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "book"))
 from bookcode import ch10  # noqa: E402
@@ -130,10 +130,7 @@ def main():
     print("|---|---:|---:|")
     for what, size in rows:
         print(f"| {what} | {size / 2**20:.2f} | {size / states:.1f} |")
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    threads = os.environ["OPENBLAS_NUM_THREADS"]
-    print(f"\n(CPU time, best of several runs; {threads} BLAS thread(s); load average: "
-          f"{load} on {os.cpu_count()} cores)")
+    print("\n" + conditions("CPU time, best of several runs"))
 
 
 if __name__ == "__main__":
