@@ -447,9 +447,9 @@ def clip_by_global_norm(grads, threshold):
 
     Examples
     --------
-    >>> clipped, norm = clip_by_global_norm({"a": np.array([3.0]), "b": np.array([4.0])}, 1.0)
+    >>> clipped, norm = clip_by_global_norm({"a": np.array([3.0]), "b": np.array([4.0])}, 2.5)
     >>> norm, clipped["a"].tolist(), clipped["b"].tolist()
-    (5.0, [0.6], [0.8])
+    (5.0, [1.5], [2.0])
     """
     if not isinstance(grads, dict):
         raise TypeError(f"grads must be a dict of arrays, name to gradient, "
@@ -488,7 +488,7 @@ def dropout_forward(x, keep, rng, *, train=True):
     --------
     >>> y, (r, keep) = dropout_forward(np.ones(6), 0.5, rng=1)
     >>> y.tolist(), r.tolist()
-    ([2.0, 2.0, 0.0, 0.0, 0.0, 2.0], [True, True, False, False, False, True])
+    ([0.0, 0.0, 2.0, 0.0, 2.0, 2.0], [False, False, True, False, True, True])
     """
     x = finite_array(x, "x")
     keep = real(keep, "keep", minimum=0, strict=True)

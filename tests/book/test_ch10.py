@@ -453,3 +453,10 @@ def test_plot_clipping_refuses_bad_arguments():
         ch10.plot_clipping([1.0, 2.0], -1.0)
     with pytest.raises(TypeError, match="stats must be"):
         ch10.plot_layer_statistics([])
+
+
+def test_the_docstring_examples_run():
+    import doctest
+
+    failures, tried = doctest.testmod(ch10)
+    assert tried >= 5 and failures == 0
