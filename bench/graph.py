@@ -1,12 +1,13 @@
-"""Speed of the tracer and of the drawing (mathnotes.Value, mathnotes.draw).
+"""Speed of the tracer on a deep chain, and of the drawing (mathnotes.Value, mathnotes.draw).
 
 Run: .venv/bin/python bench/graph.py
 Prints a Markdown table. Each time is the best of several runs (the machine is shared).
+The tracer beside its peers (torch, HIPS autograd, micrograd) and the hand-written
+NumPy floor, on networks and an RNN, is in bench/tracer.py.
 """
 
 import io
 import os
-import time
 
 # one BLAS thread: on a shared 2-core machine, thread pools competing with other
 # jobs make the array timings swing by several times; set the variable to override
@@ -39,45 +40,6 @@ def bench_chain(length=10_000):
     return [
         (f"build a chain of {length:,} scalar operations", build, ""),
         ("backward through it (with zero_grad)", back, "target ≤ 0.5 s"),
-    ]
-
-
-def bench_network(n=64, d=100, h=50, c=10):
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(n, d))
-    labels = rng.integers(0, c, size=n)
-    W1, b1 = rng.normal(size=(d, h)) / np.sqrt(d), np.zeros(h)
-    W2, b2 = rng.normal(size=(h, c)) / np.sqrt(h), np.zeros(c)
-
-    def traced():
-        w1, c1, w2, c2 = mn.Value(W1), mn.Value(b1), mn.Value(W2), mn.Value(b2)
-        hidden = (X @ w1 + c1).relu()
-        loss = (hidden @ w2 + c2).softmax_cross_entropy(labels)
-        loss.backward()
-        return loss, w1.grad
-
-    def plain():
-        pre = X @ W1 + b1
-        hidden = np.maximum(pre, 0.0)
-        scores = hidden @ W2 + b2
-        shifted = scores - scores.max(axis=1, keepdims=True)
-        log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-        loss = -log_probs[np.arange(n), labels].mean()
-        d_scores = np.exp(log_probs)
-        d_scores[np.arange(n), labels] -= 1.0
-        d_scores /= n
-        d_hidden = d_scores @ W2.T
-        d_pre = d_hidden * (pre > 0)
-        return loss, X.T @ d_pre
-
-    (loss_a, grad_a), (loss_b, grad_b) = traced(), plain()
-    assert np.isclose(float(loss_a.data), loss_b) and np.allclose(grad_a, grad_b)
-    t_traced = best_seconds(traced, 15)[0]
-    t_plain = best_seconds(plain, 15)[0]
-    shape = f"X {n}×{d}, hidden {h}, {c} classes"
-    return [
-        (f"two-layer ReLU net, forward + backward, plain NumPy ({shape})", t_plain, ""),
-        ("the same with mathnotes.Value", t_traced, f"{t_traced / t_plain:.2f}× plain NumPy"),
     ]
 
 
@@ -115,7 +77,7 @@ def bench_draw():
 
 
 def main():
-    rows = bench_chain() + bench_network() + bench_network(512, 784, 256, 10) + bench_draw()
+    rows = bench_chain() + bench_draw()
     print("| what | time | note |")
     print("|---|---:|---|")
     for what, seconds, note in rows:

@@ -13,15 +13,23 @@ NumPy code (``book/bookcode/ch08.py``), a reference built from explicit loops
 - batch norm: a batch of 64 examples with 64 features.
 - attention: one head, 64 tokens, d = 64, with the causal mask.
 
-Times are the best of several runs (the loops: one run), in milliseconds, and
-the ratio is to the vectorised code; all come from this one run of the script.
+Times are CPU times of this process (the machine is shared), the best of
+several runs (the loops: one run), in milliseconds, with one BLAS thread; the
+ratio is to the vectorised code; all come from this one run of the script.
 """
 
-import sys
-import time
-from pathlib import Path
+import os
 
-import numpy as np
+# one BLAS thread: on a shared 2-core machine, competing thread pools make array timings
+# swing by several times; set the variables to override
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
+
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "book"))
@@ -29,6 +37,8 @@ sys.path.insert(0, str(ROOT / "book"))
 import mathnotes as mn  # noqa: E402
 from bookcode import ch08  # noqa: E402
 from _timing import best_seconds  # noqa: E402
+
+CLOCK = time.process_time
 
 BATCH = 64
 NAIVE_BATCH = 2
@@ -59,17 +69,17 @@ def convolution_rows(rng):
         return traced_step(lambda *v: ch08.conv2d_traced(*v, 1, 1), [x, w, b], dout)
 
     assert all(np.allclose(t, h) for t, h in zip(traced(), vectorised()))
-    start = time.perf_counter()
+    start = CLOCK()
     slow = naive()  # one run: it takes seconds
-    naive_seconds = time.perf_counter() - start
+    naive_seconds = CLOCK() - start
     _, small_cache = ch08.conv2d_forward(x[:NAIVE_BATCH], w, b, 1, 1)
     assert all(np.allclose(s, f) for s, f in
                zip(slow, ch08.conv2d_backward(dout[:NAIVE_BATCH], small_cache)))
     scale = BATCH / NAIVE_BATCH
     return [
-        ("convolution", "vectorised (im2col)", f"{BATCH}", best_seconds(vectorised, 5)[0]),
+        ("convolution", "vectorised (im2col)", f"{BATCH}", best_seconds(vectorised, 5, CLOCK)[0]),
         ("convolution", "naive loops", f"{NAIVE_BATCH}, x{scale:g}", naive_seconds * scale),
-        ("convolution", "tracer", f"{BATCH}", best_seconds(traced, 3)[0]),
+        ("convolution", "tracer", f"{BATCH}", best_seconds(traced, 3, CLOCK)[0]),
     ]
 
 
@@ -87,8 +97,8 @@ def batchnorm_rows(rng):
 
     assert all(np.allclose(t, h) for t, h in zip(traced(), closed()))
     return [
-        ("batch norm", "closed form", f"{BATCH}", best_seconds(closed, 50)[0]),
-        ("batch norm", "tracer", f"{BATCH}", best_seconds(traced, 50)[0]),
+        ("batch norm", "closed form", f"{BATCH}", best_seconds(closed, 50, CLOCK)[0]),
+        ("batch norm", "tracer", f"{BATCH}", best_seconds(traced, 50, CLOCK)[0]),
     ]
 
 
@@ -105,8 +115,8 @@ def attention_rows(rng):
 
     assert all(np.allclose(t, h) for t, h in zip(traced(), by_hand()))
     return [
-        ("attention", "hand-written", "64 tokens", best_seconds(by_hand, 50)[0]),
-        ("attention", "tracer", "64 tokens", best_seconds(traced, 50)[0]),
+        ("attention", "hand-written", "64 tokens", best_seconds(by_hand, 50, CLOCK)[0]),
+        ("attention", "tracer", "64 tokens", best_seconds(traced, 50, CLOCK)[0]),
     ]
 
 

@@ -10,14 +10,22 @@ which check their arguments at every call, and with
 (the losses are equal to the last bit). Also times ``plot_training_run``, the
 figure of one run drawn from scratch (training, decision regions, loss curve,
 PNG); a slider move of the widget, which remembers its runs and redraws its
-figure in place, is timed by ``bench/sliders.py``. Best of five runs.
+figure in place, is timed by ``bench/sliders.py``. Best of five runs, in CPU
+time of this process (the machine is shared), with one BLAS thread.
 """
 
-import sys
-import time
-from pathlib import Path
+import os
 
-import numpy as np
+# one BLAS thread: on a shared 2-core machine, competing thread pools make array timings
+# swing by several times; set the variables to override
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
+
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "book"))
 
@@ -25,6 +33,7 @@ from bookcode import ch07  # noqa: E402
 from mathnotes import nn  # noqa: E402
 from _timing import best_seconds  # noqa: E402
 
+CLOCK = time.process_time
 SETTINGS = dict(hidden=32, lr=0.5, steps=2000, batch_size=32, seed=0)
 
 
@@ -48,10 +57,10 @@ def main():
     _, plain = ch07.train_two_layer(X, y, **SETTINGS)
     assert np.array_equal(checked, plain), "the two loops must give the same losses"
     rows = {
-        "layers, checks at every step": best_seconds(lambda: train_with_layers(X, y, **SETTINGS))[0],
-        "train_two_layer, checks once": best_seconds(lambda: ch07.train_two_layer(X, y, **SETTINGS))[0],
+        "layers, checks at every step": best_seconds(lambda: train_with_layers(X, y, **SETTINGS), 5, CLOCK)[0],
+        "train_two_layer, checks once": best_seconds(lambda: ch07.train_two_layer(X, y, **SETTINGS), 5, CLOCK)[0],
         "plot_training_run (train + figure + PNG)":
-            best_seconds(lambda: ch07.plot_training_run(X, y, **SETTINGS)._repr_png_()[0], 3)[0],
+            best_seconds(lambda: ch07.plot_training_run(X, y, **SETTINGS)._repr_png_()[0], 3, CLOCK)[0],
     }
     width = max(map(len, rows))
     print(f"{'measure (2000 SGD steps)':<{width}}  {'seconds':>8}")

@@ -187,3 +187,26 @@ def batch(array, name, *, features=None):
     if not np.all(np.isfinite(out)):
         raise ValueError(f"{name} contains NaN or infinite values; pass finite numbers")
     return out
+
+
+def generator(rng, name):
+    """A ``numpy.random.Generator`` from ``rng``: None (fresh randomness), a seed or a generator.
+
+    Examples
+    --------
+    >>> generator(0, "rng").standard_normal() == generator(0, "rng").standard_normal()
+    True
+    >>> generator("zero", "rng")
+    Traceback (most recent call last):
+    ...
+    TypeError: rng must be None, an int seed or a numpy.random.Generator, got str
+    """
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is None or (isinstance(rng, numbers.Integral) and not isinstance(rng, bool)):
+        if rng is not None and rng < 0:
+            raise ValueError(f"{name} must be a seed >= 0, got {rng!r}")
+        return np.random.default_rng(rng)
+    raise TypeError(
+        f"{name} must be None, an int seed or a numpy.random.Generator, got {type(rng).__name__}"
+    )

@@ -31,7 +31,8 @@ class Circuit:
         operation counts twice).
     wire_gradients : dict
         ``(source, result)`` to the gradient (a float) that ``source``
-        receives from ``result``'s operation; empty unless asked for.
+        receives from ``result``'s operation; empty unless asked for. A
+        constant source receives none and has no entry.
     """
 
     MAX_LABELLED = 300
@@ -49,9 +50,11 @@ class Circuit:
                 self.users[p].append(v)
             for p in v.inputs:
                 self.fan_out[p] += 1
-            if wire_gradients and v.inputs and all(p.data.ndim == 0 for p in v.inputs):
+            if (wire_gradients and v.requires_grad and v.inputs
+                    and all(p.data.ndim == 0 for p in v.inputs)):
                 for p, g in zip(v.inputs, v.input_gradients()):
-                    self.wire_gradients[(p, v)] = self.wire_gradients.get((p, v), 0.0) + float(g)
+                    if g is not None:  # a constant's wire carries no gradient
+                        self.wire_gradients[(p, v)] = self.wire_gradients.get((p, v), 0.0) + float(g)
 
     def __len__(self):
         return len(self.values)

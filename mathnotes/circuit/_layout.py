@@ -63,10 +63,14 @@ class Layout:
 
 
 def _text_lines(value, *, show_grad, fmt):
-    """The lines of a value's box: (text, kind, bold), kind ``"label"``, ``"forward"`` or ``"gradient"``."""
+    """The lines of a value's box: (text, kind, bold), kind ``"label"``, ``"forward"`` or ``"gradient"``.
+
+    A constant has no gradient, so its box has no gradient line.
+    """
     lines = []
     if value.label is not None:
         lines.append((str(value.label), "label", True))
+    show_grad = show_grad and value.requires_grad
     if value.data.ndim == 0:
         lines.append((fmt.format(float(value.data)), "forward", False))
         if show_grad:

@@ -1,7 +1,8 @@
 """Draw a circuit: :func:`draw` turns a layout (see ``_layout``) into a Matplotlib figure.
 
 Values are boxes, operations circles, wires smooth arrows; the gradient a
-wire carries back is written where it leaves a value that fans out.
+wire carries back is written where it leaves a value that fans out. A
+constant (a value that requires no gradient) has a dashed box and no gradient.
 """
 
 import numpy as np
@@ -80,8 +81,13 @@ def draw(out, *, show_grad=True, highlight=None, fmt="{:.3g}", title=None):
     gradient); operations are circles; arrows follow the data. Where a value
     feeds several operations (a fan-out), each of its wires is labelled,
     where it leaves the box, with the gradient it carries back, and the box
-    shows their sum. The drawing is kept compact so that a circuit of about
-    ten columns fits a book column (about 8 inches) with legible text.
+    shows their sum. A constant (a plain number or array in an operation,
+    or a value computed from constants only; see
+    :attr:`Value.requires_grad <mathnotes.Value.requires_grad>`) has a dashed
+    box with its forward value only, and its wires carry no gradient label:
+    backpropagation computes no gradient for it. The drawing is kept compact
+    so that a circuit of about ten columns fits a book column (about 8
+    inches) with legible text.
     Drawing only reads the graph: no value's ``.data`` or ``.grad`` changes.
 
     Parameters
@@ -145,14 +151,23 @@ def draw(out, *, show_grad=True, highlight=None, fmt="{:.3g}", title=None):
     layout = circuit_layout(circuit, show_grad=show_grad, fmt=fmt, fontsize=fontsize,
                             label_room=label_room)
 
-    # figure size from the extent, scaled down if very large
+    legend = [("forward value", dict(color=FORWARD_COLOUR))]  # (label, style of its patch)
+    if show_grad:
+        legend.append((f"gradient of {out.label or 'the output'}", dict(color=GRADIENT_COLOUR)))
+        if not all(v.requires_grad for v in circuit.values):
+            legend.append(("constant: no gradient", dict(fc="white", ec="#333333", ls="--")))
+    # the legend's width, inches: text, a patch and a gap per entry, space between entries
+    legend_width = (sum(_CHAR * fontsize * len(text) for text, _ in legend)
+                    + (2.0 * len(legend) + 2.0 * (len(legend) - 1) + 1.0) * fontsize / 72)
+
+    # figure size from the extent (and the legend), scaled down if very large
     margin = 1.0 * line
     x0 = -layout.box_width / 2 - margin
     x1 = layout.x[-1] + layout.box_width / 2 + margin
     title_room = 2.2 * line if title else 0.0
     y0 = min(n.y - n.height / 2 for n in layout.nodes) - margin - 2.4 * line  # legend below
     y1 = max(n.y + n.height / 2 for n in layout.nodes) + margin + title_room
-    width = max(x1 - x0, 3.2)
+    width = max(x1 - x0, 3.2, legend_width)
     x1 = x0 + width
     height = y1 - y0
     scale = min(1.0, _MAX_WIDTH / width, _MAX_HEIGHT / height)
@@ -228,7 +243,8 @@ def draw(out, *, show_grad=True, highlight=None, fmt="{:.3g}", title=None):
                 (x - n.width / 2, y - n.height / 2), n.width, n.height,
                 boxstyle=f"round,pad=0,rounding_size={0.4 * line}",
                 fc="#fff3d6" if bright else "white", ec=HIGHLIGHT_COLOUR if bright else "#333333",
-                lw=(2.2 if bright else 1.0) * scale, zorder=2, gid=f"value-{order[n.value]}",
+                lw=(2.2 if bright else 1.0) * scale, ls="-" if n.value.requires_grad else "--",
+                zorder=2, gid=f"value-{order[n.value]}",
             ))
             top = y + (len(n.lines) - 1) * line / 2
             for i, (text, kind, bold) in enumerate(n.lines):
@@ -244,9 +260,7 @@ def draw(out, *, show_grad=True, highlight=None, fmt="{:.3g}", title=None):
             ax.text(x, y, n.value.op, fontsize=text_size * _op_shrink(n.value.op), ha="center",
                     va="center", zorder=3)
 
-    handles = [Patch(color=FORWARD_COLOUR, label="forward value")]
-    if show_grad:
-        handles.append(Patch(color=GRADIENT_COLOUR, label=f"gradient of {out.label or 'the output'}"))
+    handles = [Patch(label=text, **style) for text, style in legend]
     ax.legend(handles=handles, loc="lower center", ncol=len(handles), frameon=False,
               fontsize=text_size, handlelength=1.2, borderaxespad=0.3)
     if title:

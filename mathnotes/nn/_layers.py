@@ -15,8 +15,12 @@ class Linear:
     n_out : int
         Number of output features (columns of ``Y``).
     rng : int or numpy.random.Generator, optional
-        Seed or generator for the initial weights (default 0, so two layers
-        built the same way are equal).
+        Seed or generator of the initial weights. Pass one for reproducible
+        weights: a seed gives the same weights every time, and one
+        generator shared by several layers gives each its own. By default
+        the weights are drawn from fresh randomness (as
+        ``numpy.random.default_rng()`` does), so two layers never start
+        equal.
     scale : float, optional
         Standard deviation of the initial weights. The default
         ``sqrt(2 / n_in)`` (He initialisation) suits a ReLU after the layer.
@@ -50,13 +54,13 @@ class Linear:
            [2., 4.]])
     """
 
-    def __init__(self, n_in, n_out, *, rng=0, scale=None):
+    def __init__(self, n_in, n_out, *, rng=None, scale=None):
         n_in = _validate.integer(n_in, "n_in")
         n_out = _validate.integer(n_out, "n_out")
         if scale is None:
             scale = np.sqrt(2.0 / n_in)
         scale = _validate.real(scale, "scale", minimum=0)
-        generator = np.random.default_rng(rng)
+        generator = _validate.generator(rng, "rng")
         self.W = scale * generator.standard_normal((n_in, n_out))
         self.b = np.zeros(n_out)
         self.dW = None
@@ -85,7 +89,7 @@ class Linear:
             raise ValueError(f"W must be 2-d with shape (n_in, n_out), got shape {W.shape}")
         if not np.all(np.isfinite(W)):
             raise ValueError("W contains NaN or infinite values")
-        layer = cls(W.shape[0], W.shape[1], scale=0.0)
+        layer = cls(W.shape[0], W.shape[1], rng=0, scale=0.0)  # its weights are replaced
         layer.W = W
         if b is not None:
             b = np.array(b, dtype=np.float64)
@@ -263,7 +267,14 @@ class Sequential:
     ----------
     *layers
         Objects with ``forward``, ``backward`` and ``update`` methods, such as
-        :class:`Linear` and :class:`ReLU`.
+        :class:`Linear` and :class:`ReLU` or a layer of your own.
+
+    Attributes
+    ----------
+    layers : list
+        The layers, in the order ``forward`` runs them: ``net.layers[0]``
+        is the first. Unpack them to run the passes step by step, as in
+        ``first, relu, second = net.layers``.
 
     Examples
     --------
@@ -273,6 +284,8 @@ class Sequential:
     (4, 1)
     >>> net.backward(np.ones((4, 1))).shape
     (4, 2)
+    >>> {name: array.shape for name, array in net.parameters().items()}
+    {'0.W': (2, 3), '0.b': (3,), '2.W': (3, 1), '2.b': (1,)}
     """
 
     def __init__(self, *layers):
@@ -303,6 +316,39 @@ class Sequential:
         _validate.real(lr, "lr", minimum=0, strict=True)
         for layer in self.layers:
             layer.update(lr)
+
+    def parameters(self):
+        """Every layer's parameters by name: ``"i.name"`` for ``name`` of ``layers[i]``.
+
+        Returns
+        -------
+        dict
+            The arrays themselves, in the order of the layers, e.g. ``"0.W"``,
+            ``"0.b"``, ``"2.W"``, ``"2.b"`` for ``Linear, ReLU, Linear``;
+            ``sum(p.size for p in net.parameters().values())`` counts them.
+
+        Raises
+        ------
+        TypeError
+            If a layer has no ``parameters`` method (a layer without
+            parameters returns ``{}``, as :meth:`ReLU.parameters` does).
+        """
+        return self._by_layer("parameters")
+
+    def gradients(self):
+        """Every layer's gradients, named as in :meth:`parameters` (``None`` before backward)."""
+        return self._by_layer("gradients")
+
+    def _by_layer(self, method):
+        named = {}
+        for i, layer in enumerate(self.layers):
+            if not callable(getattr(layer, method, None)):
+                raise TypeError(
+                    f"Sequential.{method}: layer {i} ({layer!r}) has no {method}() method; give "
+                    f"it one that returns a dict of its arrays by name ({{}} if it has none)"
+                )
+            named.update((f"{i}.{name}", array) for name, array in getattr(layer, method)().items())
+        return named
 
     def __repr__(self):
         inner = ", ".join(repr(layer) for layer in self.layers)

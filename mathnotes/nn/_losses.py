@@ -5,8 +5,8 @@ import numpy as np
 from mathnotes import _validate
 
 
-def squared_error(prediction, target, *, reduction="sum"):
-    """Squared-error loss ``½‖prediction − target‖²`` and its gradient.
+def squared_error(prediction, target, *, reduction="mean"):
+    """Squared-error loss ``½‖prediction − target‖²``, averaged over the batch, and its gradient.
 
     Parameters
     ----------
@@ -17,8 +17,9 @@ def squared_error(prediction, target, *, reduction="sum"):
         Shape (N, K).
         The wanted outputs.
     reduction : str, optional
-        ``"sum"`` (default) gives ``½ Σ (prediction − target)²``; ``"mean"``
-        divides that by the batch size ``N``.
+        ``"mean"`` (default) gives ``½ Σ (prediction − target)² / N``, the
+        mean over the ``N`` examples of ``½‖row − target row‖²``; ``"sum"``
+        does not divide by ``N``.
 
     Returns
     -------
@@ -29,14 +30,25 @@ def squared_error(prediction, target, *, reduction="sum"):
         The gradient with respect to the prediction, ``prediction − target``
         (divided by ``N`` for ``"mean"``).
 
+    Notes
+    -----
+    Both losses of this module average over the batch by default, so that
+    swapping one for the other keeps the size of a gradient step, and a
+    learning rate does not depend on the batch size. This is PyTorch's
+    default too, but ``torch.nn.MSELoss`` averages over all ``N K``
+    entries and has no ``½``: for ``K`` outputs its value is ``2 / K``
+    times this one.
+
     Examples
     --------
     >>> value, grad = squared_error([[3.0], [1.0]], [[1.0], [1.0]])
     >>> value
-    2.0
+    1.0
     >>> grad
-    array([[2.],
+    array([[1.],
            [0.]])
+    >>> squared_error([[3.0], [1.0]], [[1.0], [1.0]], reduction="sum")[0]
+    2.0
     """
     _validate.choice(reduction, "reduction", ("sum", "mean"))
     prediction = _validate.batch(prediction, "prediction")

@@ -1,9 +1,11 @@
 """The arithmetic gates of the tracer: ``+ - * / ** @`` and negation.
 
-Each operation computes its forward value and defines, right below, its
-vector-Jacobian product ``vjp(g)``: the gradient each input receives when the
-output's gradient is ``g``. Inputs that were broadcast receive the sum over the
-broadcast axes (:func:`unbroadcast`).
+Each operation computes its forward value and defines, right below, one
+vector-Jacobian product per input, ``vjp_self(g)`` and ``vjp_other(g)``: the
+gradient that input receives when the output's gradient is ``g``. The backward
+pass calls only those of inputs that require a gradient (in ``X @ w`` with a
+constant ``X``, only ``vjp_other``). Inputs that were broadcast receive the sum
+over the broadcast axes (:func:`unbroadcast`).
 """
 
 import numbers
@@ -20,28 +22,37 @@ class ArithmeticOps:
         other = self._lift(other)
         data = broadcast(np.add, self, other, "addition (+)")
 
-        def vjp(g):  # add distributes the upstream gradient to both inputs
-            return unbroadcast(g, self.shape), unbroadcast(g, other.shape)
+        def vjp_self(g):  # add distributes the upstream gradient to both inputs
+            return unbroadcast(g, self.shape)
 
-        return self._result(data, (self, other), "+", vjp)
+        def vjp_other(g):
+            return unbroadcast(g, other.shape)
+
+        return self._result(data, (self, other), "+", (vjp_self, vjp_other))
 
     def __sub__(self, other):
         other = self._lift(other)
         data = broadcast(np.subtract, self, other, "subtraction (-)")
 
-        def vjp(g):
-            return unbroadcast(g, self.shape), unbroadcast(-g, other.shape)
+        def vjp_self(g):
+            return unbroadcast(g, self.shape)
 
-        return self._result(data, (self, other), "-", vjp)
+        def vjp_other(g):
+            return unbroadcast(-g, other.shape)
+
+        return self._result(data, (self, other), "-", (vjp_self, vjp_other))
 
     def __mul__(self, other):
         other = self._lift(other)
         data = broadcast(np.multiply, self, other, "multiplication (*)")
 
-        def vjp(g):  # multiply swaps: each input gets the other input times upstream
-            return unbroadcast(other.data * g, self.shape), unbroadcast(self.data * g, other.shape)
+        def vjp_self(g):  # multiply swaps: each input gets the other input times upstream
+            return unbroadcast(other.data * g, self.shape)
 
-        return self._result(data, (self, other), "*", vjp)
+        def vjp_other(g):
+            return unbroadcast(self.data * g, other.shape)
+
+        return self._result(data, (self, other), "*", (vjp_self, vjp_other))
 
     def __truediv__(self, other):
         other = self._lift(other)
@@ -51,11 +62,13 @@ class ArithmeticOps:
             )
         data = broadcast(np.divide, self, other, "division (/)")
 
-        def vjp(g):  # d(a/b) = da / b - a db / b**2
-            return (unbroadcast(g / other.data, self.shape),
-                    unbroadcast(-g * self.data / other.data**2, other.shape))
+        def vjp_self(g):  # d(a/b) = da / b - a db / b**2
+            return unbroadcast(g / other.data, self.shape)
 
-        return self._result(data, (self, other), "/", vjp)
+        def vjp_other(g):
+            return unbroadcast(-g * self.data / other.data**2, other.shape)
+
+        return self._result(data, (self, other), "/", (vjp_self, vjp_other))
 
     def __pow__(self, exponent):
         if isinstance(exponent, ArithmeticOps) or not isinstance(exponent, numbers.Real):
@@ -72,15 +85,15 @@ class ArithmeticOps:
             raise ZeroDivisionError(f"power (**{exponent:g}): the base contains a zero")
 
         def vjp(g):  # d(x**n) = n x**(n-1) dx
-            return (exponent * self.data ** (exponent - 1) * g,)
+            return exponent * self.data ** (exponent - 1) * g
 
-        return self._result(self.data**exponent, (self,), f"**{exponent:g}", vjp)
+        return self._result(self.data**exponent, (self,), f"**{exponent:g}", (vjp,))
 
     def __neg__(self):
         def vjp(g):
-            return (-g,)
+            return -g
 
-        return self._result(-self.data, (self,), "neg", vjp)
+        return self._result(-self.data, (self,), "neg", (vjp,))
 
     def __matmul__(self, other):
         other = self._lift(other)
@@ -102,14 +115,18 @@ class ArithmeticOps:
         a2 = a if a.ndim > 1 else a[None, :]
         b2 = b if b.ndim > 1 else b[:, None]
 
-        def vjp(g):  # D = A B  ->  dA = dD B^T,  dB = A^T dD  (summed over broadcast batches)
+        def as_2d(g):  # the upstream gradient with the axes a 1-D side dropped put back
             g2 = g if b.ndim > 1 else np.expand_dims(g, -1)
-            g2 = g2 if a.ndim > 1 else np.expand_dims(g2, -2)
-            da = unbroadcast(g2 @ np.swapaxes(b2, -1, -2), a2.shape)
-            db = unbroadcast(np.swapaxes(a2, -1, -2) @ g2, b2.shape)
-            return da.reshape(a.shape), db.reshape(b.shape)
+            return g2 if a.ndim > 1 else np.expand_dims(g2, -2)
 
-        return self._result(data, (self, other), "@", vjp)
+        # D = A B  ->  dA = dD B^T,  dB = A^T dD  (summed over broadcast batches)
+        def vjp_self(g):
+            return unbroadcast(as_2d(g) @ b2.swapaxes(-1, -2), a2.shape).reshape(a.shape)
+
+        def vjp_other(g):
+            return unbroadcast(a2.swapaxes(-1, -2) @ as_2d(g), b2.shape).reshape(b.shape)
+
+        return self._result(data, (self, other), "@", (vjp_self, vjp_other))
 
     # reversed forms: ``2 * x`` and ``array @ x`` come here
     def __radd__(self, other):

@@ -10,8 +10,13 @@ def as_array(data, what):
     """``data`` as a fresh float64 array, or a clear error naming ``what``."""
     if type(data) is float:  # the common constant, checked cheaply
         if not math.isfinite(data):
-            raise ValueError(f"{what}: contains NaN or infinity; give finite numbers")
+            raise _not_finite(what)
         return np.array(data, dtype=np.float64)
+    if type(data) is np.ndarray and data.dtype == np.float64:  # the common array, likewise
+        array = data.copy()  # a copy: the caller's array is never changed
+        if not np.isfinite(array).all():
+            raise _not_finite(what)
+        return array
     if hasattr(data, "topological_order"):  # a Value
         raise TypeError(f"{what}: got a Value; pass its .data, or use the Value itself in an operation")
     array = np.asarray(data)
@@ -23,8 +28,12 @@ def as_array(data, what):
         raise TypeError(f"{what}: complex numbers are not supported, got dtype {array.dtype}")
     array = np.array(array, dtype=np.float64)  # a copy: the caller's array is never changed
     if not np.isfinite(array).all():
-        raise ValueError(f"{what}: contains NaN or infinity; give finite numbers")
+        raise _not_finite(what)
     return array
+
+
+def _not_finite(what):
+    return ValueError(f"{what}: contains NaN or infinity; give finite numbers")
 
 
 def unbroadcast(grad, shape):
@@ -33,6 +42,8 @@ def unbroadcast(grad, shape):
     When a bias of shape ``(3,)`` is added to every row of a ``(4, 3)`` array,
     each bias entry was used 4 times, so its gradient is the column sum.
     """
+    if grad.shape == shape:  # nothing was broadcast
+        return grad
     while grad.ndim > len(shape):  # axes added in front
         grad = grad.sum(axis=0)
     for axis, size in enumerate(shape):  # axes of length 1 that were stretched

@@ -17,9 +17,9 @@ class ElementwiseOps:
         data = np.exp(self.data)
 
         def vjp(g):
-            return (data * g,)
+            return data * g
 
-        return self._result(data, (self,), "exp", vjp)
+        return self._result(data, (self,), "exp", (vjp,))
 
     def log(self):
         """Natural logarithm element-wise; all entries must be positive."""
@@ -27,9 +27,9 @@ class ElementwiseOps:
             raise ValueError(f"log: every entry must be positive ({shape_text(self.shape)})")
 
         def vjp(g):  # d(log x) = dx / x
-            return (g / self.data,)
+            return g / self.data
 
-        return self._result(np.log(self.data), (self,), "log", vjp)
+        return self._result(np.log(self.data), (self,), "log", (vjp,))
 
     def sqrt(self):
         """Square root element-wise; all entries must be positive.
@@ -55,32 +55,32 @@ class ElementwiseOps:
         data = np.sqrt(self.data)
 
         def vjp(g):  # d(sqrt x) = dx / (2 sqrt x)
-            return (g / (2.0 * data),)
+            return g / (2.0 * data)
 
-        return self._result(data, (self,), "sqrt", vjp)
+        return self._result(data, (self,), "sqrt", (vjp,))
 
     def sigmoid(self):
         """The logistic function ``1 / (1 + e**-x)`` element-wise, as one gate."""
         s = np.exp(-np.logaddexp(0.0, -self.data))  # 1/(1+e^-x) without overflow
 
         def vjp(g):  # dσ = σ (1 - σ) dx
-            return (s * (1.0 - s) * g,)
+            return s * (1.0 - s) * g
 
-        return self._result(s, (self,), "σ", vjp)
+        return self._result(s, (self,), "σ", (vjp,))
 
     def tanh(self):
         """Hyperbolic tangent element-wise."""
         data = np.tanh(self.data)
 
         def vjp(g):  # d(tanh x) = (1 - tanh² x) dx
-            return ((1.0 - data**2) * g,)
+            return (1.0 - data**2) * g
 
-        return self._result(data, (self,), "tanh", vjp)
+        return self._result(data, (self,), "tanh", (vjp,))
 
     def relu(self):
         """``max(x, 0)`` element-wise; the gradient at 0 is taken as 0."""
 
         def vjp(g):  # the gradient passes where x > 0, stops elsewhere
-            return ((self.data > 0) * g,)
+            return (self.data > 0) * g
 
-        return self._result(np.maximum(self.data, 0.0), (self,), "relu", vjp)
+        return self._result(np.maximum(self.data, 0.0), (self,), "relu", (vjp,))

@@ -41,9 +41,9 @@ class ReductionOps:
         axes = axes_tuple(axis, self.data.ndim, "sum")
 
         def vjp(g):  # every summed entry receives the upstream gradient
-            return (np.broadcast_to(restore_axes(g, axes, keepdims), self.shape),)
+            return np.broadcast_to(restore_axes(g, axes, keepdims), self.shape)
 
-        return self._result(self.data.sum(axis=axes, keepdims=keepdims), (self,), "sum", vjp)
+        return self._result(self.data.sum(axis=axes, keepdims=keepdims), (self,), "sum", (vjp,))
 
     def mean(self, axis=None, keepdims=False):
         """Mean over ``axis``; the arguments are those of :meth:`sum`.
@@ -61,9 +61,9 @@ class ReductionOps:
         count = int(np.prod([self.shape[i] for i in axes]))
 
         def vjp(g):  # each averaged entry gets upstream / count
-            return (np.broadcast_to(restore_axes(g, axes, keepdims) / count, self.shape),)
+            return np.broadcast_to(restore_axes(g, axes, keepdims) / count, self.shape)
 
-        return self._result(self.data.mean(axis=axes, keepdims=keepdims), (self,), "mean", vjp)
+        return self._result(self.data.mean(axis=axes, keepdims=keepdims), (self,), "mean", (vjp,))
 
     def max(self, axis=None, keepdims=False):
         """Largest entry over ``axis``; the arguments are those of :meth:`sum`.
@@ -90,10 +90,10 @@ class ReductionOps:
         share = winners / winners.sum(axis=axes, keepdims=True)
 
         def vjp(g):  # the largest entry takes the upstream gradient (shared on a tie)
-            return (share * restore_axes(g, axes, keepdims),)
+            return share * restore_axes(g, axes, keepdims)
 
         data = largest if keepdims else largest.squeeze(axis=axes)
-        return self._result(data, (self,), "max", vjp)
+        return self._result(data, (self,), "max", (vjp,))
 
     def softmax(self, axis=-1):
         """Softmax along ``axis``, as one gate: ``exp(x) / exp(x).sum(axis)``.
@@ -128,9 +128,9 @@ class ReductionOps:
         s = shifted / shifted.sum(axis=axis, keepdims=True)
 
         def vjp(g):  # each slice: (diag(s) - s sᵀ) g
-            return (s * (g - (g * s).sum(axis=axis, keepdims=True)),)
+            return s * (g - (g * s).sum(axis=axis, keepdims=True))
 
-        return self._result(s, (self,), "softmax", vjp)
+        return self._result(s, (self,), "softmax", (vjp,))
 
     def softmax_cross_entropy(self, labels):
         """Mean cross-entropy of a softmax over the last axis, as one gate.
@@ -167,7 +167,7 @@ class ReductionOps:
             )
         z2 = z.reshape(-1, z.shape[-1])
         labels = np.asarray(labels)
-        if not np.issubdtype(labels.dtype, np.integer):
+        if labels.dtype.kind not in "iu":  # signed or unsigned integers
             raise TypeError(
                 f"softmax_cross_entropy: labels must be integer class indices, got dtype {labels.dtype}"
             )
@@ -177,7 +177,7 @@ class ReductionOps:
                 f"softmax_cross_entropy: scores of shape {z.shape} have {z2.shape[0]} rows "
                 f"but there are {labels.shape[0]} labels"
             )
-        if np.any(labels < 0) or np.any(labels >= z2.shape[1]):
+        if labels.size and (labels.min() < 0 or labels.max() >= z2.shape[1]):
             raise ValueError(
                 f"softmax_cross_entropy: labels must lie in 0..{z2.shape[1] - 1} (scores {z.shape})"
             )
@@ -188,6 +188,6 @@ class ReductionOps:
         def vjp(g):  # dL/dz = (softmax(z) - onehot(labels)) / N
             d = np.exp(log_probs)
             d[rows, labels] -= 1.0
-            return ((d / z2.shape[0] * g).reshape(z.shape),)
+            return (d / z2.shape[0] * g).reshape(z.shape)
 
-        return self._result(-log_probs[rows, labels].mean(), (self,), "softmax-CE", vjp)
+        return self._result(-log_probs[rows, labels].mean(), (self,), "softmax-CE", (vjp,))

@@ -66,9 +66,9 @@ class ShapeOps:
             ) from None
 
         def vjp(g):
-            return (g.reshape(self.shape),)
+            return g.reshape(self.shape)
 
-        return self._result(data.copy(), (self,), "reshape", vjp)
+        return self._result(data.copy(), (self,), "reshape", (vjp,))
 
     def transpose(self, *axes):
         """The axes permuted, as ``ndarray.transpose``: all reversed by default.
@@ -103,9 +103,9 @@ class ShapeOps:
         inverse = tuple(np.argsort(permutation))
 
         def vjp(g):  # move the gradient's axes back where they came from
-            return (g.transpose(inverse),)
+            return g.transpose(inverse)
 
-        return self._result(self.data.transpose(permutation).copy(), (self,), op, vjp)
+        return self._result(self.data.transpose(permutation).copy(), (self,), op, (vjp,))
 
     def __getitem__(self, index):
         """Entries picked by basic or integer-array indexing, as in NumPy: ``v[1:, [0, 0, 2]]``.
@@ -167,9 +167,9 @@ class ShapeOps:
         def vjp(g):  # scatter-add: repeated indices add up
             grad = np.zeros(self.shape)
             np.add.at(grad, index, g)
-            return (grad,)
+            return grad
 
-        return self._result(data, (self,), op, vjp)
+        return self._result(data, (self,), op, (vjp,))
 
     def pad(self, pad_width):
         """Zeros added around the array, as ``np.pad(data, pad_width)``: padding for a convolution.
@@ -201,6 +201,6 @@ class ShapeOps:
         inside = tuple(slice(int(before), int(before) + n) for (before, _), n in zip(widths, self.shape))
 
         def vjp(g):  # the padding's gradient is dropped; the inside goes back
-            return (g[inside],)
+            return g[inside]
 
-        return self._result(np.pad(self.data, widths), (self,), "pad", vjp)
+        return self._result(np.pad(self.data, widths), (self,), "pad", (vjp,))

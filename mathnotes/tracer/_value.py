@@ -9,10 +9,6 @@ from mathnotes.tracer._reductions import ReductionOps
 from mathnotes.tracer._shapes import ShapeOps
 
 
-def _no_inputs(g):
-    return ()
-
-
 class Value(ArithmeticOps, ElementwiseOps, ReductionOps, ShapeOps):
     """A number or array that records the operations applied to it.
 
@@ -23,16 +19,25 @@ class Value(ArithmeticOps, ElementwiseOps, ReductionOps, ShapeOps):
         0-d array), so ``float(v.data)`` prints a scalar.
     label : str, optional
         A name shown in drawings (:func:`mathnotes.draw`) and in the repr.
+    requires_grad : bool, optional
+        Whether :meth:`backward` computes a gradient for this value (default
+        ``True``). Pass ``False`` for a constant, such as a batch of data.
 
     Attributes
     ----------
     data : numpy.ndarray
         The forward value, float64.
-    grad : numpy.ndarray
+    grad : numpy.ndarray or None
         The gradient of the output that :meth:`backward` was called on, with
         respect to this value; same shape as ``data``, zero until then.
+        ``None`` for a constant, whose gradient is never computed.
     label : str or None
         The name given at creation or set later.
+    requires_grad : bool
+        Whether a gradient is computed for this value: ``True`` for a
+        ``Value`` made with the default, and for every result of an
+        operation with at least one input that requires one; ``False`` for
+        a constant. Read only.
     op : str
         The operation that produced this value (``""`` for an input).
     inputs : tuple of Value
@@ -40,6 +45,17 @@ class Value(ArithmeticOps, ElementwiseOps, ReductionOps, ShapeOps):
 
     Notes
     -----
+    **Constants.** A plain number or NumPy array in an operation (the data
+    ``X`` in ``X @ w``) becomes a constant input, and so does
+    ``Value(x, requires_grad=False)``. A value computed only from constants
+    is a constant too. :meth:`backward` skips every vector-Jacobian
+    product that would only feed a constant (in ``X @ w`` it computes the
+    gradient of ``w`` and not that of ``X``, half the work), and a
+    constant's ``.grad`` stays ``None``. The gradients of the other values
+    are the same, to the last bit, as if everything required a gradient.
+    The flag plays the part of ``requires_grad`` in PyTorch, except that a
+    ``Value`` you make requires a gradient unless told otherwise.
+
     Supported: ``+ - * /`` and ``**`` with a number exponent, unary ``-``,
     ``@`` (as ``np.matmul``: 1-D, 2-D or batches of matrices), each also with a plain number or array on either
     side, NumPy broadcasting; the element-wise methods :meth:`exp`,
@@ -60,34 +76,75 @@ class Value(ArithmeticOps, ElementwiseOps, ReductionOps, ShapeOps):
     >>> f.backward()
     >>> float(f.data), float(x.grad), float(y.grad), float(z.grad)
     (-12.0, -4.0, -4.0, 3.0)
+
+    A plain array is a constant: no gradient is computed for it.
+
+    >>> import numpy as np
+    >>> X = np.array([[1.0, 2.0], [3.0, 4.0]])
+    >>> w = mn.Value([0.5, -1.0], label="w")
+    >>> loss = (X @ w).sum()
+    >>> loss.backward()
+    >>> w.grad, loss.inputs[0].inputs[0].grad
+    (array([4., 6.]), None)
     """
 
     __array_ufunc__ = None  # ``array + value`` calls Value.__radd__, not NumPy
 
-    def __init__(self, data, label=None):
+    def __init__(self, data, label=None, *, requires_grad=True):
+        if not isinstance(requires_grad, bool):
+            raise TypeError(f"Value(requires_grad): expected True or False, got {requires_grad!r}")
         self.data = as_array(data, "Value(data)")
-        self.grad = np.zeros(self.data.shape)  # np.zeros: pages are zeroed lazily
         self.label = label
         self.inputs = ()
         self.op = ""
-        self._vjp = _no_inputs
+        self._requires_grad = requires_grad
+        self._grad = None  # zero, made when first read or added to
+        self._vjps = ()
 
     @classmethod
-    def _result(cls, data, inputs, op, vjp):
-        """The output of an operation: ``vjp(g)`` gives each input's gradient from the output's ``g``."""
+    def _result(cls, data, inputs, op, vjps):
+        """The output of an operation on ``inputs``.
+
+        ``vjps`` holds one function per input: ``vjps[i](g)`` is the gradient
+        that input ``i`` receives when the output's gradient is ``g``. It is
+        called only for an input that requires a gradient; the output
+        requires one if any input does.
+        """
         out = cls.__new__(cls)
         out.data = np.asarray(data, dtype=np.float64)  # a fresh array already: no copy, no check
-        out.grad = np.zeros(out.data.shape)
         out.label = None
         out.inputs = inputs
         out.op = op
-        out._vjp = vjp
+        out._grad = None
+        for parent in inputs:
+            if parent._requires_grad:
+                out._requires_grad = True
+                out._vjps = vjps
+                return out
+        out._requires_grad = False  # computed from constants only
+        out._vjps = ()
         return out
 
     @staticmethod
     def _lift(x):
         """A Value, wrapping a plain number or array as a constant input."""
-        return x if isinstance(x, Value) else Value(x)
+        return x if isinstance(x, Value) else Value(x, requires_grad=False)
+
+    @property
+    def requires_grad(self):
+        """Whether :meth:`backward` computes a gradient for this value (read only)."""
+        return self._requires_grad
+
+    @property
+    def grad(self):
+        """The gradient held by this value: zero until :meth:`backward`; ``None`` for a constant."""
+        if self._grad is None and self._requires_grad:
+            self._grad = np.zeros(self.data.shape)  # zero: made only when someone looks
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        self._grad = value
 
     @property
     def shape(self):
@@ -97,8 +154,10 @@ class Value(ArithmeticOps, ElementwiseOps, ReductionOps, ShapeOps):
     def __repr__(self):
         name = f", label={self.label!r}" if self.label is not None else ""
         if self.data.ndim == 0:
-            return f"Value(data={float(self.data):.6g}, grad={float(self.grad):.6g}{name})"
-        return f"Value(shape={self.data.shape}{name})"
+            grad = f"grad={float(self.grad):.6g}" if self._requires_grad else "requires_grad=False"
+            return f"Value(data={float(self.data):.6g}, {grad}{name})"
+        constant = "" if self._requires_grad else ", requires_grad=False"
+        return f"Value(shape={self.data.shape}{constant}{name})"
 
     # ---------------------------------------------------------------- backward
     def input_gradients(self):
@@ -107,13 +166,15 @@ class Value(ArithmeticOps, ElementwiseOps, ReductionOps, ShapeOps):
         The gradient that flows back along each input wire of the operation
         that made this value: the operation's vector-Jacobian product applied
         to ``self.grad``. An input used twice (``x * x``) appears twice, with
-        one contribution per use. Nothing is changed: no ``.grad`` is touched.
+        one contribution per use. A constant input receives nothing: its
+        entry is ``None``. Nothing is changed: no ``.grad`` is touched.
 
         Returns
         -------
-        tuple of numpy.ndarray
-            In the order of ``inputs``, each shaped like its input; empty
-            for an input value.
+        tuple of numpy.ndarray or None
+            In the order of ``inputs``, each shaped like its input, or
+            ``None`` for a constant input (all ``None`` when this value is a
+            constant); empty for an input value.
 
         Examples
         --------
@@ -124,7 +185,10 @@ class Value(ArithmeticOps, ElementwiseOps, ReductionOps, ShapeOps):
         >>> [float(g) for g in y.input_gradients()], float(x.grad)
         ([3.0, 3.0], 6.0)
         """
-        return tuple(np.array(g, dtype=np.float64) for g in self._vjp(self.grad))
+        if not self._requires_grad:
+            return (None,) * len(self.inputs)
+        return tuple(np.array(vjp(self.grad), dtype=np.float64) if parent._requires_grad else None
+                     for parent, vjp in zip(self.inputs, self._vjps))
 
     def topological_order(self):
         """Every value this one depends on, inputs first, itself last.
@@ -136,6 +200,14 @@ class Value(ArithmeticOps, ElementwiseOps, ReductionOps, ShapeOps):
         Returns
         -------
         list of Value
+        """
+        return self._walk(constants=True)
+
+    def _walk(self, *, constants):
+        """The topological order; without ``constants``, only the values that require a gradient.
+
+        Leaving a constant out leaves out everything it was computed from
+        (constants too), so the rest come in the same order either way.
         """
         order, visited = [], set()
         stack = [(self, False)]
@@ -149,7 +221,7 @@ class Value(ArithmeticOps, ElementwiseOps, ReductionOps, ShapeOps):
             visited.add(node)
             stack.append((node, True))
             for parent in reversed(node.inputs):
-                if parent not in visited:
+                if parent not in visited and (constants or parent._requires_grad):
                     stack.append((parent, False))
         return order
 
@@ -163,13 +235,26 @@ class Value(ArithmeticOps, ElementwiseOps, ReductionOps, ShapeOps):
             the same shape. Needed when this value is an array; a scalar
             value is seeded with 1.
 
+        Raises
+        ------
+        ValueError
+            If this value is a constant (nothing it depends on requires a
+            gradient), or ``upstream`` is missing or has the wrong shape.
+
         Notes
         -----
         Gradients of the inputs (values made directly by ``Value(...)``)
         are added to what they already hold, so two calls add up; reset
         them with :meth:`zero_grad`. Gradients of the intermediate values
-        are recomputed from zero on each call.
+        are recomputed from zero on each call. Only the values that require
+        a gradient are visited: constants, and everything computed from
+        constants only, are skipped.
         """
+        if not self._requires_grad:
+            raise ValueError(
+                "backward: this value is a constant: nothing it was computed from requires a "
+                "gradient; make the parameters with mn.Value(x) (requires_grad=True, the default)"
+            )
         if upstream is None:
             if self.data.size != 1:
                 raise ValueError(
@@ -184,20 +269,35 @@ class Value(ArithmeticOps, ElementwiseOps, ReductionOps, ShapeOps):
                     f"backward: upstream has shape {upstream.shape} but this value has shape "
                     f"{self.shape}; they must be equal"
                 )
-        order = self.topological_order()
+        order = self._walk(constants=False)
         for node in order:
             if node.inputs:
-                node.grad = np.zeros(node.data.shape)
-        self.grad += upstream
+                node._grad = None  # zero: an intermediate value's gradient is computed anew
+        _accumulate(self, upstream)
         for node in reversed(order):
-            if node.inputs:
-                for parent, grad in zip(node.inputs, node._vjp(node.grad)):
-                    parent.grad += grad  # a value used several times adds up its gradients
+            for parent, vjp in zip(node.inputs, node._vjps):
+                if parent._requires_grad:  # a constant's vector-Jacobian product is skipped
+                    _accumulate(parent, vjp(node._grad))  # a value used several times adds them up
 
     def zero_grad(self):
-        """Set ``.grad`` to zero for this value and every value it depends on."""
-        for node in self.topological_order():
-            node.grad = np.zeros(node.data.shape)
+        """Set ``.grad`` to zero for this value and every value it depends on (constants keep ``None``)."""
+        if not self._requires_grad:
+            return
+        for node in self._walk(constants=False):
+            node._grad = None  # zero, made again when read
+
+
+def _accumulate(value, grad):
+    """``value.grad += grad``, where a gradient not yet made (``None``) is zero.
+
+    The first contribution is added to 0.0 into a new array, so the result
+    is the same, to the last bit and in the sign of a zero, as adding it to
+    an array of zeros, without making that array first.
+    """
+    if value._grad is None:
+        value._grad = np.add(grad, 0.0, out=np.empty(value.data.shape))
+    else:
+        value._grad += grad
 
 
 def maximum(a, b):
@@ -231,7 +331,11 @@ def maximum(a, b):
     data = broadcast(np.maximum, a, b, "maximum")
     share_a = (a.data > b.data) + 0.5 * (a.data == b.data)
 
-    def vjp(g):  # the larger input takes the whole gradient (half each on a tie)
-        return unbroadcast(share_a * g, a.shape), unbroadcast((1.0 - share_a) * g, b.shape)
+    # the larger input takes the whole gradient (half each on a tie)
+    def vjp_a(g):
+        return unbroadcast(share_a * g, a.shape)
 
-    return Value._result(data, (a, b), "max", vjp)
+    def vjp_b(g):
+        return unbroadcast((1.0 - share_a) * g, b.shape)
+
+    return Value._result(data, (a, b), "max", (vjp_a, vjp_b))

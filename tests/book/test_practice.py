@@ -99,7 +99,7 @@ def first_line(text):
 
 
 def test_practice_exercises_are_found():
-    assert len(EXERCISES) >= 6, [str(p) for p in EXERCISES]
+    assert len(EXERCISES) >= 8, [str(p) for p in EXERCISES]
 
 
 @pytest.mark.parametrize("practice", EXERCISES, ids=str)
@@ -369,3 +369,40 @@ def test_stubs_raise_not_implemented_error():
     for practice in EXERCISES:
         raises = [n for n in ast.walk(ast.parse(practice.stub)) if isinstance(n, ast.Raise)]
         assert any("NotImplementedError" in ast.unparse(r) for r in raises), practice
+
+
+@pytest.mark.parametrize("practice", EXERCISES, ids=str)
+def test_a_wrong_answer_that_is_no_typical_mistake_is_not_named(practice):
+    """The right answer with every entry scaled by its own random factor: wrong, and no name."""
+    exercise = practice.exercise()
+    solution = practice.define(practice.solution)[practice.name]
+    rng = np.random.default_rng(21)
+
+    def scrambled(value):
+        return np.asarray(value) * (1 + 0.3 * rng.standard_normal(np.shape(value)))
+
+    if isinstance(exercise, FunctionExercise):
+        def answer(*args):
+            returned = solution(*args)
+            if isinstance(returned, tuple):
+                return tuple(scrambled(r) for r in returned)
+            return scrambled(returned)
+    elif isinstance(exercise, StagedExercise):
+        def answer(c):
+            d = solution(c)
+            d[exercise.forward.order[3]] = scrambled(d[exercise.forward.order[3]])
+            return d
+    else:
+        pytest.skip("the tracer's answer is a class: its probes are tested by the planted mistakes")
+    for seed in SEEDS:
+        result = exercise.run(answer, seed)
+        assert (result.kind, result.mistake) == (verdict.WRONG, None), f"seed {seed}:\n{result}"
+
+
+def test_the_fork_exercise_tries_both_sides_of_the_max_gate():
+    practice = next(p for p in EXERCISES if p.name == "fork_max_grad")
+    exercise = practice.exercise()
+    rng = np.random.default_rng(0)
+    x_wins = [bool(case["v"][0] > case["v"][2])
+              for case in (exercise.inputs(rng, k) for k in range(exercise.cases))]
+    assert any(x_wins) and not all(x_wins)

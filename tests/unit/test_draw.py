@@ -176,9 +176,9 @@ def test_fan_out_wires_carry_their_share_of_the_gradient():
     b = x.exp()
     out = a + b
     out.backward()
-    grads = [float(v.grad) for v in out.topological_order()]
+    grads = [v.grad and float(v.grad) for v in out.topological_order()]
     fig = mn.draw(out)
-    assert [float(v.grad) for v in out.topological_order()] == grads  # drawing changes nothing
+    assert [v.grad and float(v.grad) for v in out.topological_order()] == grads  # unchanged
     gradient_texts = [t.get_text() for t in texts(fig) if t.get_color() == GRADIENT_COLOUR]
     fmt = "{:.3g}"
     assert fmt.format(2.0) in gradient_texts  # along the wire into *
@@ -296,12 +296,13 @@ def test_drawing_leaves_every_value_unchanged(build):
     out = out[0] if isinstance(out, tuple) else out
     out.backward()
     nodes = out.topological_order()
-    before = [(v.data.copy(), v.grad.copy(), v.grad) for v in nodes]
+    before = [(v.data.copy(), np.copy(v.grad), v.grad) for v in nodes]
     for options in ({}, {"show_grad": False}, {"highlight": [nodes[0], out]}):
         mn.draw(out, **options)
     for v, (data, grad, grad_array) in zip(nodes, before):
-        assert v.grad is grad_array  # the same array, not swapped for another
-        np.testing.assert_array_equal(v.grad, grad)
+        assert v.grad is grad_array  # the same array (or None), not swapped for another
+        if grad_array is not None:
+            np.testing.assert_array_equal(v.grad, grad)
         np.testing.assert_array_equal(v.data, data)
     assert out.topological_order() == nodes
 
@@ -358,3 +359,42 @@ def test_drawing_walks_the_graph_once(monkeypatch):
     monkeypatch.setattr(Value, "topological_order", counting)
     mn.draw(out)
     assert calls == [out]
+
+
+def test_a_constant_has_a_dashed_box_and_no_gradient():
+    c = Value(2.0, label="c", requires_grad=False)
+    x = Value(1.5, label="x")
+    out = c * x + c * x.exp()  # the constant fans out to two gates
+    out.label = "h"
+    out.backward()
+    graph = Circuit(out, wire_gradients=True)
+    assert all(source is not c for source, _ in graph.wire_gradients)  # its wires carry none
+    assert any(source is x for source, _ in graph.wire_gradients)
+    fig = mn.draw(out)
+    values, _ = node_patches(fig)
+    styles = {p.get_gid(): p.get_linestyle() for p in values}
+    index = out.topological_order().index(c)
+    assert styles.pop(f"value-{index}") == "--"
+    assert set(styles.values()) == {"-"}
+    gradient_texts = [t.get_text() for t in texts(fig) if t.get_color() == GRADIENT_COLOUR]
+    assert len(gradient_texts) == 2 + 5  # x's two wires; every box but c's
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend == ["forward value", "gradient of h", "constant: no gradient"]
+    assert "constant: no gradient" not in [
+        t.get_text() for t in mn.draw(out, show_grad=False).axes[0].get_legend().get_texts()]
+
+
+def test_a_plain_number_in_a_circuit_is_drawn_as_a_constant():
+    x = Value(0.5, label="x")
+    out = 1.0 / (1.0 + (-x).exp())
+    out.backward()
+    constants = [v for v in out.topological_order() if not v.requires_grad]
+    assert len(constants) == 2
+    fig = mn.draw(out, fmt="{:.4f}")
+    assert sum(p.get_linestyle() == "--" for p in node_patches(fig)[0]) == 2
+    shown = {(t.get_text(), t.get_color()) for t in texts(fig)}
+    assert ("1.0000", FORWARD_COLOUR) in shown
+    # the numerator 1.0 would have the gradient 1 / denominator = out: it is not shown
+    gradients = {text for text, colour in shown if colour == GRADIENT_COLOUR}
+    assert f"{float(out.data):.4f}" not in gradients
+    assert f"{float(x.grad):.4f}" in gradients

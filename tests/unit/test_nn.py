@@ -40,6 +40,17 @@ def test_linear_shapes_and_init_are_seeded():
     assert repr(a) == "Linear(n_in=3, n_out=2)"
 
 
+def test_linear_without_rng_draws_fresh_weights_and_a_shared_generator_differs():
+    assert not np.array_equal(nn.Linear(3, 2).W, nn.Linear(3, 2).W)  # not one shared seed
+    generator = np.random.default_rng(0)
+    first, second = nn.Linear(3, 2, rng=generator), nn.Linear(3, 2, rng=generator)
+    assert not np.array_equal(first.W, second.W)
+    again = np.random.default_rng(0)
+    np.testing.assert_array_equal(nn.Linear(3, 2, rng=again).W, first.W)  # reproducible
+    np.testing.assert_array_equal(nn.Linear(3, 2, rng=again).W, second.W)
+    np.testing.assert_array_equal(nn.Linear.from_weights(first.W).W, first.W)
+
+
 def test_linear_forward_is_affine(batch):
     X, _ = batch
     layer = nn.Linear(3, 2, rng=1)
@@ -103,6 +114,25 @@ def test_linear_does_not_modify_inputs(batch):
     np.testing.assert_array_equal(W, np.ones((3, 2)))
 
 
+def test_losses_and_networks_do_not_modify_their_arguments(batch):
+    X, Y = batch
+    labels = np.array([0, 1, 1, 0])
+    arrays = [X, Y, labels]
+    before = [a.copy() for a in arrays]
+    net = nn.Sequential(nn.Linear(3, 2, rng=0), nn.ReLU())
+    _, grad = nn.squared_error(net.forward(X), Y)
+    net.backward(grad)
+    net.update(0.1)
+    nn.squared_error(Y, Y + 1.0, reduction="sum")
+    nn.softmax_cross_entropy(Y, labels)
+    generator = np.random.default_rng(5)
+    state = generator.bit_generator.state
+    nn.Linear(3, 2, rng=generator)  # a generator passed in is used, as the caller asked
+    assert generator.bit_generator.state != state
+    for array, copy in zip(arrays, before):
+        np.testing.assert_array_equal(array, copy)
+
+
 def test_linear_accepts_integers():
     layer = nn.Linear.from_weights([[1, 2], [3, 4]], [1, 1])
     out = layer.forward([[1, 1]])
@@ -155,6 +185,11 @@ def test_linear_update_rejects_bad_learning_rate(batch, lr):
         ((0, 2), {}, ValueError, "n_in must be an integer >= 1"),
         ((3, 2.5), {}, TypeError, "n_out must be an integer"),
         ((3, 2), {"scale": -1.0}, ValueError, "scale must be a finite number >= 0"),
+        ((3, 2), {"rng": "seed"}, TypeError,
+         "rng must be None, an int seed or a numpy.random.Generator, got str"),
+        ((3, 2), {"rng": 1.5}, TypeError, "rng must be None, an int seed"),
+        ((3, 2), {"rng": True}, TypeError, "rng must be None, an int seed"),
+        ((3, 2), {"rng": -1}, ValueError, "rng must be a seed >= 0, got -1"),
     ],
 )
 def test_linear_constructor_rejects_bad_arguments(args, kwargs, error, message):
@@ -203,6 +238,42 @@ def test_sequential_chains_backward(batch):
     assert "Linear(n_in=3, n_out=5)" in repr(net)
 
 
+def test_sequential_layers_and_parameters_by_name():
+    first, relu, second = layers = nn.Linear(3, 5, rng=1), nn.ReLU(), nn.Linear(5, 2, rng=2)
+    net = nn.Sequential(*layers)
+    assert net.layers == list(layers)
+    params = net.parameters()
+    assert list(params) == ["0.W", "0.b", "2.W", "2.b"]
+    assert params["0.W"] is first.W and params["2.b"] is second.b  # the arrays themselves
+    assert sum(p.size for p in params.values()) == 3 * 5 + 5 + 5 * 2 + 2
+    assert all(g is None for g in net.gradients().values())
+    net.forward(np.ones((4, 3)))
+    net.backward(np.ones((4, 2)))
+    grads = net.gradients()
+    assert list(grads) == list(params) and grads["0.W"] is first.dW
+
+
+def test_sequential_parameters_of_a_layer_without_the_method_is_a_clear_error():
+    class Tanh:  # a reader's layer, with forward, backward and update only
+        def forward(self, X):
+            return np.tanh(X)
+
+        def backward(self, dY):
+            return dY
+
+        def update(self, lr):
+            pass
+
+        def __repr__(self):
+            return "Tanh()"
+
+    net = nn.Sequential(nn.Linear(2, 3, rng=0), Tanh())
+    assert net.forward(np.ones((1, 2))).shape == (1, 3)
+    with pytest.raises(TypeError, match=r"Sequential.parameters: layer 1 \(Tanh\(\)\) has no "
+                                        r"parameters\(\) method"):
+        net.parameters()
+
+
 def test_sequential_rejects_non_layers():
     with pytest.raises(ValueError):
         nn.Sequential()
@@ -216,13 +287,25 @@ def test_sequential_rejects_non_layers():
 def test_squared_error_value_and_gradient(batch):
     _, Y = batch
     P = Y + 0.5
-    value, grad = nn.squared_error(P, Y)
+    value, grad = nn.squared_error(P, Y, reduction="sum")
     assert isinstance(value, float)
     np.testing.assert_allclose(value, 0.5 * np.sum((P - Y) ** 2))
-    np.testing.assert_allclose(grad, central_gradient(lambda p: nn.squared_error(p, Y)[0], P))
-    mean_value, mean_grad = nn.squared_error(P, Y, reduction="mean")
+    np.testing.assert_allclose(
+        grad, central_gradient(lambda p: nn.squared_error(p, Y, reduction="sum")[0], P))
+    mean_value, mean_grad = nn.squared_error(P, Y)  # the default: a mean over the 4 examples
     np.testing.assert_allclose(mean_value, value / 4)
     np.testing.assert_allclose(mean_grad, grad / 4)
+    np.testing.assert_allclose(mean_grad, central_gradient(lambda p: nn.squared_error(p, Y)[0], P))
+
+
+def test_both_losses_average_over_the_batch_by_default():
+    rng = np.random.default_rng(0)
+    scores, labels, targets = rng.standard_normal((6, 3)), rng.integers(0, 3, 6), np.zeros((6, 3))
+    for loss, target in ((nn.squared_error, targets), (nn.softmax_cross_entropy, labels)):
+        mean_value, mean_grad = loss(scores, target)
+        sum_value, sum_grad = loss(scores, target, reduction="sum")
+        np.testing.assert_allclose(mean_value, sum_value / 6)
+        np.testing.assert_allclose(mean_grad, sum_grad / 6)
 
 
 def test_squared_error_errors():
@@ -267,3 +350,12 @@ def test_softmax_cross_entropy_is_stable_for_large_logits():
 def test_softmax_cross_entropy_rejects_bad_labels(labels, error, match):
     with pytest.raises(error, match=match):
         nn.softmax_cross_entropy(np.zeros((3, 4)), np.array(labels))
+
+
+def test_api_page_example():
+    import doctest
+    from pathlib import Path
+
+    page = Path(__file__).resolve().parents[2] / "book" / "api_layers.md"
+    result = doctest.testfile(str(page), module_relative=False)
+    assert result.attempted > 0 and result.failed == 0

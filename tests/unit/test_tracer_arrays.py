@@ -343,3 +343,63 @@ def test_batched_attention_from_tracer_operations():
         return (qv @ kv.transpose(0, 2, 1) / np.sqrt(3)).softmax(axis=-1) @ vv
 
     assert_vjp(attention, q)
+
+
+# ---- constants: the layers above with their data as plain arrays give the same gradients,
+# to the last bit, as with every input requiring a gradient (the tracer before 0.3)
+
+def _mlp(p, d):
+    hidden = (d["X"] @ p["W1"] + p["b1"]).relu()
+    return (hidden @ p["W2"] + p["b2"]).softmax_cross_entropy(np.arange(16) % 3)
+
+
+def _batch_norm(p, d):
+    mu = p["x"].mean(axis=0, keepdims=True)
+    xc = p["x"] - mu
+    std = ((xc**2).mean(axis=0, keepdims=True) + d["eps"]).sqrt()
+    return ((p["gamma"] * (xc / std) + p["beta"]) * d["G"]).sum()
+
+
+def _masked_attention(p, d):
+    scores = p["q"] @ p["k"].T / d["scale"]
+    e = (scores - scores.max(axis=-1, keepdims=True)).exp() * d["mask"]
+    return ((e / e.sum(axis=-1, keepdims=True) @ p["v"]) * d["upstream"]).sum()
+
+
+def _convolution(p, d):
+    x = d["x"] if isinstance(d["x"], Value) else Value(d["x"], requires_grad=False)  # it pads x
+    return (_conv_traced(x, p["w"], 2, 1) * d["upstream"]).sum()
+
+
+ARRAY_GRAPHS = {  # build(params, data), params, data
+    "mlp": (_mlp, {"W1": rand(20, 8), "b1": rand(8, seed=2), "W2": rand(8, 3, seed=3),
+                   "b2": rand(3, seed=4)},
+            {"X": rand(16, 20, seed=5)}),
+    "batch_norm": (_batch_norm, {"x": rand(6, 4), "gamma": rand(4, seed=2), "beta": rand(4, seed=3)},
+                   {"eps": 1e-5, "G": rand(6, 4, seed=4)}),
+    "masked_attention": (_masked_attention, {"q": rand(5, 4), "k": rand(5, 4, seed=2),
+                                             "v": rand(5, 4, seed=3)},
+                         {"scale": 2.0, "mask": np.tril(np.ones((5, 5))),
+                          "upstream": rand(5, 4, seed=4)}),
+    "convolution": (_convolution, {"w": rand(4, 3, 3, 3)},
+                    {"x": rand(2, 3, 5, 5, seed=2), "upstream": rand(2, 4, 3, 3, seed=3)}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ARRAY_GRAPHS))
+def test_constants_leave_the_layers_gradients_bit_identical(name):
+    build, params, data = ARRAY_GRAPHS[name]
+    grads = {}
+    for kind, wrap in {"variable": Value, "constant": lambda a: Value(a, requires_grad=False),
+                       "plain": lambda a: a}.items():
+        values = {key: Value(a) for key, a in params.items()}
+        inputs = {key: wrap(a) for key, a in data.items()}
+        out = build(values, inputs)
+        assert out.requires_grad
+        out.backward()
+        grads[kind] = {key: v.grad for key, v in values.items()}
+        if kind == "constant":
+            assert all(v.grad is None for v in inputs.values())
+    for kind in ("constant", "plain"):
+        for key, reference in grads["variable"].items():
+            assert grads[kind][key].tobytes() == reference.tobytes(), (kind, key)

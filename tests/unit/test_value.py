@@ -358,3 +358,164 @@ def test_input_gradients_report_each_wire_and_change_nothing():
     for v in out.topological_order():
         v.input_gradients()
         np.testing.assert_array_equal(v.grad, grads[id(v)])
+
+
+# ---- constants: a plain number or array, or Value(x, requires_grad=False), gets no gradient
+
+def test_a_plain_array_is_a_constant_and_gets_no_gradient():
+    X = rand(4, 3)
+    w = Value(rand(3, 2, seed=2))
+    product = X @ w
+    data = product.inputs[0]
+    assert not data.requires_grad and data.grad is None
+    assert w.requires_grad and product.requires_grad
+    product.sum().backward()
+    assert data.grad is None
+    np.testing.assert_array_equal(w.grad, X.T @ np.ones((4, 2)))
+
+
+def test_the_vector_jacobian_product_of_a_constant_is_never_called():
+    X, w = rand(4, 3), Value(rand(3, 2, seed=2))
+    product = X @ w
+
+    def must_not_run(g):
+        raise AssertionError("the VJP of a constant input was called")
+
+    product._vjps = (must_not_run, product._vjps[1])
+    product.sum().backward()
+    assert w.grad.shape == (3, 2)
+    assert product.input_gradients()[0] is None
+
+
+def test_requires_grad_propagates_forward():
+    c = Value(rand(3), requires_grad=False)
+    w = Value(rand(3, seed=2))
+    derived = (c.exp() * 2.0 + 1.0).sum()  # computed from constants only
+    assert not derived.requires_grad and derived.grad is None
+    mixed = derived * w
+    assert mixed.requires_grad and mixed.grad.shape == (3,)
+    mixed.backward(np.ones(3))
+    np.testing.assert_array_equal(w.grad, np.full(3, derived.data))
+    assert c.grad is None and derived.grad is None
+
+
+def test_a_constant_value_is_made_with_requires_grad_false():
+    c = Value([1.0, 2.0], requires_grad=False, label="c")
+    assert not c.requires_grad and c.grad is None
+    assert repr(c) == "Value(shape=(2,), requires_grad=False, label='c')"
+    assert repr(Value(2.0, requires_grad=False)) == "Value(data=2, requires_grad=False)"
+    with pytest.raises(AttributeError):
+        c.requires_grad = True  # fixed at creation: results already made depend on it
+    with pytest.raises(TypeError, match=r"Value\(requires_grad\): expected True or False, got 1"):
+        Value(1.0, requires_grad=1)
+
+
+def test_backward_of_a_constant_is_refused():
+    out = Value(rand(3), requires_grad=False).sum() * 2.0
+    with pytest.raises(ValueError, match="backward: this value is a constant"):
+        out.backward()
+
+
+def test_zero_grad_and_backward_leave_constants_without_a_gradient():
+    c, x = Value(3.0, requires_grad=False), Value(2.0)
+    f = c * x * x
+    f.backward()
+    assert float(x.grad) == 2 * 3.0 * 2.0
+    f.zero_grad()
+    assert float(x.grad) == 0.0 and c.grad is None
+    c.zero_grad()  # nothing to reset
+    assert c.grad is None
+    assert f.inputs[0].input_gradients()[0] is None
+
+
+def test_input_gradients_of_a_constant_result_are_none():
+    c = Value(3.0, requires_grad=False)
+    y = c * 2.0
+    assert y.input_gradients() == (None, None)
+
+
+# The traced computations of chapters 4 and 5, with their data (the plain numbers and arrays
+# of the book's code) passed in: (build(params, data), params, data).
+BOOK_GRAPHS = {
+    "ch04_tanh_layer": (lambda p, d: (d["W"] @ p["x"]).tanh().sum(),
+                        {"x": rand(6, seed=46)}, {"W": rand(4, 6, seed=45)}),
+    "ch05_gates": (lambda p, d: d["two"] * (p["x"] * p["y"] + mn.maximum(p["z"], p["w"])),
+                   {"x": 3.0, "y": -4.0, "z": 2.0, "w": -1.0}, {"two": 2.0}),
+    "ch05_neuron": (lambda p, d: d["one"] / (d["one"] + (-(p["w0"] * p["x0"] + p["w1"] * p["x1"]
+                                                           + p["w2"])).exp()),
+                    {"w0": 2.0, "x0": -1.0, "w1": -3.0, "x1": -2.0, "w2": -3.0}, {"one": 1.0}),
+    "ch05_softmax_xent": (lambda p, d: ((p["s"] - d["top"]).exp().sum().log()
+                                        - ((p["s"] - d["top"]) * d["onehot"]).sum()),
+                          {"s": np.array([3.2, 5.1, -1.7])},
+                          {"top": 5.1, "onehot": np.array([1.0, 0.0, 0.0])}),
+    "ch05_batch_loss": (lambda p, d: d["half"] * ((d["X"] @ p["w"] + p["b"] - d["y"]) ** 2).mean(),
+                        {"w": rand(4, seed=3), "b": 0.3},
+                        {"half": 0.5, "X": rand(10, 4, seed=4), "y": rand(10, seed=5)}),
+}
+
+
+def gradients_with_data_as(kind, build, params, data):
+    """The parameters' gradients, the data passed as plain arrays, constants or variables."""
+    wrap = {"plain": lambda a: a, "constant": lambda a: Value(a, requires_grad=False),
+            "variable": Value}[kind]  # "variable": every input gets a gradient, as before 0.3
+    values = {name: Value(a) for name, a in params.items()}
+    inputs = {name: wrap(a) for name, a in data.items()}
+    build(values, inputs).backward()
+    if kind == "variable":
+        assert all(v.grad is not None for v in inputs.values())
+    return {name: v.grad for name, v in values.items()}
+
+
+def same_bits(a, b):
+    return a.shape == b.shape and a.dtype == b.dtype and a.tobytes() == b.tobytes()
+
+
+@pytest.mark.parametrize("name", sorted(BOOK_GRAPHS))
+def test_constants_leave_every_gradient_bit_identical(name):
+    """Skipping the constants' VJPs changes no other gradient, not even in the last bit."""
+    reference = gradients_with_data_as("variable", *BOOK_GRAPHS[name])
+    for kind in ("plain", "constant"):
+        grads = gradients_with_data_as(kind, *BOOK_GRAPHS[name])
+        assert all(same_bits(grads[p], reference[p]) for p in reference), (kind, name)
+
+
+def test_gradients_are_zero_until_backward_and_zeros_keep_their_sign():
+    x = Value(np.array([-1.0, 2.0]))
+    hidden = x.relu()
+    assert hidden.grad.tolist() == [0.0, 0.0]  # zero until backward, as for an input
+    out = hidden * np.array([-3.0, 1.0])
+    out.backward(np.ones(2))
+    # the ReLU's backward gives -3 * 0 = -0.0 for x[0]; a gradient adds it to +0.0, as before
+    assert np.signbit(x.grad).tolist() == [False, False]
+    assert np.signbit(hidden.grad).tolist() == [True, False]  # -3.0 and 1.0
+    assert x.grad.tolist() == [0.0, 1.0] and isinstance(x.grad, np.ndarray)
+    scalar = Value(2.0) * 3.0
+    scalar.backward()
+    assert type(scalar.inputs[0].grad) is np.ndarray and scalar.inputs[0].grad.shape == ()
+
+
+def _recursive_order(out):
+    """The order of a recursive depth-first search, inputs in the order the operations got them."""
+    order, seen = [], set()
+
+    def visit(node):
+        seen.add(node)
+        for parent in node.inputs:
+            if parent not in seen:
+                visit(parent)
+        order.append(node)
+
+    visit(out)
+    return order
+
+
+def test_topological_order_is_that_of_a_recursive_depth_first_search():
+    # backward adds the gradients of a fan-out in this order: changing it changes the last bits
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        values = [Value(rng.normal(), label=str(i)) for i in range(4)]
+        for _ in range(12):
+            a, b = rng.choice(len(values), 2)
+            values.append(values[a] * values[b] if rng.random() < 0.5 else values[a] + values[b])
+        out = values[-1]
+        assert out.topological_order() == _recursive_order(out)

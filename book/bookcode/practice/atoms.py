@@ -26,9 +26,8 @@ import numpy as np
 import mathnotes as mn
 
 from bookcode.practice import diagnosis, verdict
-from bookcode.practice.exercise import error_verdict, not_answered_verdict
-from bookcode.practice.reader_code import (BadAnswer, NotAnswered, Printed, ReaderError, call,
-                                           describe_shape, real_array)
+from bookcode.practice.exercise import not_a_function, verdict_of
+from bookcode.practice.reader_code import BadAnswer, call, describe_shape, real_array
 
 def key(name):
     return f'd["{name}"]'
@@ -74,20 +73,12 @@ class StagedExercise:
     def run(self, answer, seed=None):
         """Check ``answer`` on fresh random inputs; return its :class:`Verdict`."""
         if not callable(answer):
-            return verdict.error(f"{self.name} is a {type(answer).__name__}, not a function: "
-                                 f"define it with def {self.name}(c) in the cell above.")
+            return not_a_function(self.name, answer, "c")
         rng = np.random.default_rng(seed)
         cases = [self.forward.run(self.inputs(rng, k)) for k in range(self.cases)]
-        printed = Printed()
-        try:
-            dicts = [self._answer(answer, values, printed) for values in cases]
-        except NotAnswered as missing:
-            return not_answered_verdict(missing.where, self.name)
-        except (ReaderError, BadAnswer) as problem:
-            return error_verdict(problem, printed)
-        result = self._judge(cases, dicts)
-        result.printed = printed.text
-        return result
+        return verdict_of(self.name,
+                          lambda printed: [self._answer(answer, values, printed) for values in cases],
+                          lambda dicts: self._judge(cases, dicts))
 
     def _answer(self, answer, values, printed):
         copies = {k: np.copy(v) if isinstance(v, np.ndarray) else v for k, v in values.items()}

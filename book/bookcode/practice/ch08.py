@@ -30,23 +30,23 @@ def xent_forward(s, y):
     inv = 1.0 / se                     # (N, 1)
     p = e * inv                        # (N, K) probabilities, rows sum to 1
     logp = np.log(p)                   # (N, K)
-    picked = logp[np.arange(n), y]     # (N,) log-probability of the right class
+    picked = logp[np.arange(n), y]     # (N,) log-probability of each label
     loss = -picked.mean()              # mean negative log-likelihood
     return loss
 
 
 def batchnorm_forward(x, gamma, beta, G):
     n = x.shape[0]
-    mu = x.mean(axis=0)                # (D,) mean of each feature over the batch
+    mu = x.mean(axis=0)                # (D,) each feature's batch mean
     xc = x - mu                        # (N, D) centred
     sq = xc**2                         # (N, D)
-    var = sq.mean(axis=0)              # (D,) the batch variance: over N, not N - 1
+    var = sq.mean(axis=0)              # (D,) a mean over N, not N - 1
     std = np.sqrt(var + 1e-5)          # (D,)
     inv = 1.0 / std                    # (D,)
     xhat = xc * inv                    # (N, D) standardised
     gx = gamma * xhat                  # (N, D) scaled
     y = gx + beta                      # (N, D) shifted: the layer's output
-    loss = (y * G).sum()               # a loss whose gradient with respect to y is G
+    loss = (y * G).sum()               # its gradient on y is G
     return loss
 
 

@@ -57,6 +57,26 @@ def error_verdict(exception, printed):
     return result
 
 
+def verdict_of(name, collect, judge):
+    """The verdict of one check: ``collect(printed)`` calls the reader's code on every input,
+    ``judge(collected)`` compares what it returned; the reader's prints come after the verdict."""
+    printed = Printed()
+    try:
+        collected = collect(printed)
+    except NotAnswered as missing:
+        return not_answered_verdict(missing.where, name)
+    except (ReaderError, BadAnswer) as problem:
+        return error_verdict(problem, printed)
+    result = judge(collected)
+    result.printed = printed.text
+    return result
+
+
+def not_a_function(name, answer, parameters):
+    return verdict.error(f"{name} is a {type(answer).__name__}, not a function: define it with "
+                         f"def {name}({parameters}) in the cell above.")
+
+
 class FunctionExercise:
     """A practice exercise: write ``name(*inputs)`` returning one array or a tuple of arrays.
 
@@ -108,20 +128,12 @@ class FunctionExercise:
     def run(self, answer, seed=None):
         """Check ``answer`` on fresh random inputs; return its :class:`Verdict`."""
         if not callable(answer):
-            return verdict.error(f"{self.name} is a {type(answer).__name__}, not a function: "
-                                 f"define it with def {self.name}(...) in the cell above.")
+            return not_a_function(self.name, answer, "...")
         rng = np.random.default_rng(seed)
         cases = [self.inputs(rng, k) for k in range(self.cases)]
-        printed = Printed()
-        try:
-            answers = [self._answer(answer, case, printed) for case in cases]
-        except NotAnswered as missing:
-            return not_answered_verdict(missing.where, self.name)
-        except (ReaderError, BadAnswer) as problem:
-            return error_verdict(problem, printed)
-        result = self._judge(cases, answers)
-        result.printed = printed.text
-        return result
+        return verdict_of(self.name,
+                          lambda printed: [self._answer(answer, case, printed) for case in cases],
+                          lambda answers: self._judge(cases, answers))
 
     def _answer(self, answer, case, printed):
         """The reader's outputs for one case, each checked for type and shape."""

@@ -27,7 +27,7 @@ graphs, each of which only one kind of mistake can fail, tried in order:
 import numpy as np
 
 from bookcode.practice import diagnosis, graphs, verdict
-from bookcode.practice.exercise import error_verdict, not_answered_verdict
+from bookcode.practice.exercise import verdict_of
 from bookcode.practice.reader_code import BadAnswer, NotAnswered, Printed, ReaderError, call
 
 METHODS = ("__add__", "__mul__", "__pow__", "tanh", "exp", "backward")
@@ -114,22 +114,17 @@ class TracerExercise:
         printed = Printed()
         unwritten = self._unwritten(answer, printed)
         if unwritten:
-            methods = ", ".join(f"{self.name}.{m}" for m in unwritten)
-            return verdict.not_answered(f"{methods} still raise{'s' if len(unwritten) == 1 else ''} "
-                                        f"NotImplementedError. Write them in the cell above, run "
-                                        f"that cell, then run this one.")
+            methods = (unwritten[0] if len(unwritten) == 1
+                       else ", ".join(unwritten[:-1]) + " and " + unwritten[-1])
+            verb = "raises" if len(unwritten) == 1 else "raise"
+            return verdict.not_answered(f"{self.name}: {methods} still {verb} NotImplementedError. "
+                                        f"Write them in the cell above, run that cell, then run "
+                                        f"this one.")
         rng = np.random.default_rng(seed)
-        graph = graphs.random_graph(rng)
-        probes = self._probes(rng)
-        try:
-            runs = [self._evaluate(answer, g, printed) for g in [graph, *probes]]
-        except NotAnswered as missing_body:
-            return not_answered_verdict(missing_body.where, self.name)
-        except (ReaderError, BadAnswer) as problem:
-            return error_verdict(problem, printed)
-        result = self._judge(runs)
-        result.printed = printed.text
-        return result
+        graph_list = [graphs.random_graph(rng), *self._probes(rng)]
+        return verdict_of(self.name,
+                          lambda printed: [self._evaluate(answer, g, printed) for g in graph_list],
+                          self._judge)
 
     def _unwritten(self, cls, printed):
         """The methods that raise ``NotImplementedError``, tried in a fixed order on fixed values."""

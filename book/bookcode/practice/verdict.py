@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 NOT_ANSWERED, ERROR, WRONG, CORRECT = "Not answered yet", "Error", "Wrong", "Correct"
 KINDS = (NOT_ANSWERED, ERROR, WRONG, CORRECT)
-#: the longest printed line: it fits the code box of the book and of JupyterLab
-WIDTH = 78
+#: the longest printed line: it fits the output box inside an exercise of the book
+WIDTH = 74
 #: at most this many lines of what the reader's code printed are shown
 PRINTED_LINES = 20
 

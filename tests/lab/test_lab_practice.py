@@ -1,0 +1,89 @@
+"""A practice exercise in JupyterLab, answered as a reader answers it: wrong, then right.
+
+Chapter 5 is opened in the real client (the JupyterLab server and headless
+Chromium of ``test_lab.py``); its imports run; a wrong answer is typed into the
+stub of the fork-and-max-gate exercise, which is run with its check cell, and
+the check names the mistake; the worked solution is typed in, and the check
+says "Correct". Every step waits for a condition, never for a fixed time. The
+notebook is closed without saving.
+"""
+
+import re
+from pathlib import Path
+
+import nbformat
+
+try:  # the JupyterLab fixtures; they are moving to tests/lab/conftest.py, which pytest finds itself
+    from test_lab import app, browser, lab  # noqa: F401
+except ImportError:
+    pass
+
+ROOT = Path(__file__).resolve().parents[2]
+CHAPTER = "ch05_backpropagation.ipynb"
+NAME = "fork_max_grad"
+PANEL = "window.jupyterapp.shell.currentWidget"
+#: long enough for a kernel to run a cell while both cores are busy
+WAIT_MS = 180_000
+
+
+def _cells():
+    """Indices of the chapter's first code cell, the exercise's stub, and its worked solution."""
+    cells = nbformat.read(ROOT / "book" / CHAPTER, as_version=4).cells
+    first = next(i for i, c in enumerate(cells) if c.cell_type == "code")
+    stub = next(i for i, c in enumerate(cells) if "practice" in c.metadata.get("tags", [])
+                and re.search(rf'practice\.check\("{NAME}"\)', cells[i + 1].source))
+    return first, stub, cells[stub + 3].source
+
+
+def _run(page, index):
+    """Run cell ``index`` of the open notebook and wait until the kernel is idle again."""
+    page.evaluate(f"async (i) => {{ const panel = {PANEL}; panel.content.activeCellIndex = i;"
+                  " await window.jupyterapp.commands.execute('notebook:run-cell'); }", index)
+    page.wait_for_function(f"() => {PANEL}.sessionContext.session.kernel.status === 'idle'",
+                           timeout=WAIT_MS)
+
+
+def _type(page, index, text):
+    """Replace the code of cell ``index`` by ``text``, typed into its editor."""
+    editor = page.locator(f'.jp-Notebook .jp-Cell[data-windowed-list-index="{index}"] .cm-content')
+    editor.click()
+    page.keyboard.press("Control+a")
+    page.keyboard.insert_text(text)
+    page.wait_for_function(
+        f"([i, text]) => {PANEL}.content.widgets[i].model.sharedModel.getSource() === text",
+        arg=[index, text], timeout=WAIT_MS)
+
+
+def _answer(page, stub, text, verdict):
+    """Type ``text`` into the stub, run it and its check; return the check's output once it says ``verdict``."""
+    _type(page, stub, text)
+    _run(page, stub)
+    _run(page, stub + 1)
+    output = page.locator(f'.jp-Notebook .jp-Cell[data-windowed-list-index="{stub + 1}"] '
+                          ".jp-OutputArea-output")
+    page.wait_for_function(
+        "([node, verdict]) => node.innerText.startsWith(verdict)",
+        arg=[output.first.element_handle(timeout=WAIT_MS), verdict], timeout=WAIT_MS)
+    return output.first.inner_text()
+
+
+def test_a_wrong_answer_is_named_and_the_right_one_is_correct(app):
+    page = app
+    first, stub, solution = _cells()
+    wrong = solution.replace("y + route,", "y,")  # the max gate's part of x's gradient forgotten
+    assert wrong != solution
+    page.evaluate("async (path) => { await window.jupyterapp.commands.execute('docmanager:open',"
+                  " {path}); }", CHAPTER)
+    page.wait_for_function(f"() => {PANEL} && {PANEL}.context && {PANEL}.context.path === "
+                           f"'{CHAPTER}' && {PANEL}.context.isReady", timeout=WAIT_MS)
+    page.evaluate(f"async () => {{ await {PANEL}.sessionContext.ready; }}")
+    try:
+        _run(page, first)  # the chapter's imports, as a reader runs them first
+        said = _answer(page, stub, wrong, "Wrong")
+        assert "Mistake (fork)" in " ".join(said.split()), said
+        assert "Gradients add at forks" in said, said
+        said = _answer(page, stub, solution, "Correct")
+        assert len(said.strip().splitlines()) <= 2, said
+    finally:
+        page.evaluate(f"async () => {{ const panel = {PANEL}; if (panel) {{"
+                      " await panel.sessionContext.shutdown(); panel.dispose(); } }")
