@@ -715,12 +715,16 @@ def rnn_cell_traced(h_prev, x, Wh, Wx, b):
     H, D = h_prev.data.size, x.data.size
     h, cache = rnn_step_forward(x.data.reshape(D), h_prev.data.reshape(H),
                                 Wh.data.reshape(H, H), Wx.data.reshape(H, D), b.data.reshape(H))
+    # where each input's gradient stands in what rnn_step_backward returns
+    positions = {"h_prev": 1, "x": 0, "Wh": 2, "Wx": 3, "b": 4}
 
-    def vjp(g):
-        dx, dh_prev, dWh, dWx, db = rnn_step_backward(g.reshape(H), cache)
-        return tuple(d.reshape(v.shape) for d, v in zip((dh_prev, dx, dWh, dWx, db), inputs))
+    def vjp_of(position, shape):
+        def vjp(g):
+            return rnn_step_backward(g.reshape(H), cache)[position].reshape(shape)
+        return vjp
 
-    return Value._result(h.reshape(h_prev.shape), inputs, "cell", vjp)
+    vjps = tuple(vjp_of(position, v.shape) for position, v in zip(positions.values(), inputs))
+    return Value._result(h.reshape(h_prev.shape), inputs, "cell", vjps)
 
 
 # -------------------------------------------------------------------------------- pictures

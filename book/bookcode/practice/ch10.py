@@ -47,7 +47,7 @@ def _step_parts(c):
 
 STEP = FunctionExercise(
     "rnn_step_grads", inputs=_step_point, section=BPTT, function=rnn_step, upstream="dh",
-    outputs=[Gradient("dh_prev", "h_prev"), Gradient("dWh", "Wh"), Gradient("dWx", "Wx")],
+    outputs=[Gradient("dh_prev", "h_prev"), Gradient("dWh", "Wh")],
     mistakes=[
         Mistake("local factor", "dh_prev", lambda c: c["Wh"].T @ c["dh"],
                 "the gradient passes the tanh unchanged: the local factor 1 - h², the "
