@@ -1,15 +1,18 @@
 """The practice exercises of chapter 10, *Through time*.
 
-The backward pass of one recurrent step, backpropagation through a whole
-sequence, the gates of an LSTM cell, clipping by norm and max-pooling: each
-draws fresh random inputs of random sizes, knows the function whose gradients
-it asks for, recognises its typical wrong answers and points each mistake to
-the section of the chapter that teaches it. The chapter's check cells call
-:func:`check`; its last exercise cell calls :func:`progress`.
+Five exercises, in the order of the chapter: the backward pass of one
+recurrent step, the recurrent weights' gradient over a whole sequence, the
+gates of an LSTM cell, clipping by norm and max-pooling. The inputs are drawn
+afresh, sizes included, for every check; the typical wrong answers are
+computed and recognised (a forgotten tanh factor, the gradient from the next
+step left out, ``=`` for ``+=``, ...), and each hint names the heading of the
+chapter that teaches the point. Check cells call :func:`check`, the table at
+the end :func:`progress`.
 """
 
 import numpy as np
 
+from bookcode.ch10 import sigmoid
 from bookcode.practice.chapter import Chapter
 from bookcode.practice.diagnosis import Hint, Mistake
 from bookcode.practice.exercise import FunctionExercise, Planted
@@ -21,10 +24,6 @@ LSTM = "The cell's backward pass"
 CLIPPING = "Clipping the gradient"
 MAXPOOL = "Max-pooling"
 PITFALLS = "Pitfalls"
-
-
-def sigmoid(z):
-    return 1.0 / (1.0 + np.exp(-z))
 
 
 # ---------------------------------------------------------------- one step of the RNN
