@@ -1,9 +1,12 @@
 # The two commands of the README:
 #   make book   set up .venv, build the HTML book into _build/html
-#   make test   set up .venv, run the unit tests and nbval, build with -W, print the PDF,
-#               check the HTML and the PDF in Chromium
+#   make test   set up .venv, run every stage of tools/run_stages.py, independent ones at the
+#               same time: unit tests, doctests and nbval here and on two imitated computers,
+#               the build with -W, the PDF, the browser tests of the HTML and of the PDF, the
+#               JupyterLab tests; prints each stage's log as it ends and a table of times
 #   make pdf    build the book, then print all of it to _build/html/book.pdf with Chromium (no TeX)
 # and the maintainers' helpers:
+#   make check       the quick inner loop: unit tests, doctests and nbval on this computer
 #   make lab         open the book in JupyterLab with the project's kernel
 #                    (extra options: make lab LAB_ARGS="--port=8890 --no-browser")
 #   make notebooks   re-execute every notebook in book/ in place (refresh stored outputs)
@@ -13,17 +16,15 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-JOBS   ?= 2
 LAB_ARGS ?=
 NOTEBOOKS := $(sort $(wildcard book/*.ipynb))
 
 # the strict build: a warning, a broken reference or a missing figure fails it
 BUILD  := $(BIN)/jupyter-book build . -W -n --keep-going
-# the notebooks' regression test: a fresh run of every notebook against its stored outputs
-NBVAL  := $(BIN)/python -m pytest -n $(JOBS) --dist loadfile book --nbval --nbval-current-env \
-	--nbval-sanitize-with tests/nbval_sanitize.cfg
+# every stage of the tests (tools/run_stages.py says what each runs)
+STAGES := $(BIN)/python tools/run_stages.py
 
-.PHONY: book pdf test browser-setup lab notebooks bench clean
+.PHONY: book pdf test check browser-setup lab notebooks bench clean
 
 book: $(STAMP)
 	$(BUILD)
@@ -34,15 +35,11 @@ pdf: book browser-setup
 	$(BIN)/python tools/book_pdf.py
 
 test: $(STAMP) browser-setup
-	$(NBVAL) tests/unit tests/book mathnotes --doctest-modules
-	# the same notebooks on two other computers, imitated here (tools/simulated_cpu.py)
-	$(BIN)/python tools/simulated_cpu.py avx2-laptop -- $(NBVAL)
-	$(BIN)/python tools/simulated_cpu.py older-cpu -- $(NBVAL)
-	$(BUILD)
-	if command -v chromium >/dev/null; then $(BIN)/python tools/book_pdf.py; \
-	else echo "chromium not installed: no PDF printed (the browser tests skip)"; fi
-	$(BIN)/python -m pytest tests/browser
-	$(BIN)/python -m pytest -n $(JOBS) tests/lab
+	$(STAGES)
+
+# unit tests, doctests and nbval on this computer: the stage "here" of make test, alone
+check: $(STAMP)
+	$(STAGES) here
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -1,17 +1,22 @@
-"""Cost of mathnotes' gradient checks: diagnosis overhead, fast-mode budgets, other checkers.
+"""Cost of mathnotes' gradient checks: against their peers, the diagnosis, fast-mode budgets.
 
-Run with ``.venv/bin/python bench/gradcheck.py``. Prints three Markdown tables:
+Run with ``.venv/bin/python bench/gradcheck.py``. Prints four Markdown tables:
 
-1. the diagnosis's share of a failing full check of W 64x64 (target: at most 5 %);
-2. calls of f in fast mode for n = 30, 300 and 4096 entries, correct and wrong,
+1. a full check of a correct gradient at n = 64 (W 8x8) and n = 4096 (W 64x64)
+   against the floor of 2n calls of f, a CS231n-style loop (written here) and
+   scipy's ``check_grad``, in interleaved repeats (medians of CPU time), each
+   timed right after another contender and again at once (its code then warm
+   in the caches: on a busy machine the gap is large for code that does more);
+2. the diagnosis's share of a failing full check of W 64x64 (target: at most 5 %);
+3. calls of f in fast mode for n = 30, 300 and 4096 entries, correct and wrong,
    against the full check's 2n + 1;
-3. torch.autograd.gradcheck and jax's check_grads on the same problem, each run
+4. torch.autograd.gradcheck and jax's check_grads on the same problem, each run
    by the Python of its own virtual environment (``--torch-python`` and
    ``--jax-python``, default /work/venv-torch and /work/venv-jax); a missing
    environment is reported as skipped. Neither is a dependency of the project.
 
-Times are CPU seconds of one process (time.process_time), best of several
-repeats, BLAS limited to one thread. Speed is measured here, not asserted in tests.
+Times are CPU seconds of one process (time.process_time), BLAS limited to one
+thread. Speed is measured here, not asserted in tests.
 """
 
 import os
@@ -21,6 +26,7 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import argparse  # noqa: E402
 import json  # noqa: E402
+import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
@@ -44,10 +50,89 @@ def one_entry_off(g):
     return wrong
 
 
+def interleaved_medians(runs, rounds):
+    """Median CPU seconds of each of ``runs`` (name to function), run in turn ``rounds`` times.
+
+    Interleaving spreads the machine's slow moments over every contender alike.
+    Each run is timed twice in a row: the first time right after another
+    contender (its code cold in the caches, as a check within a program
+    runs), the second time warm. Returns ``(cold, warm)`` medians.
+    """
+    cold, warm = ({name: [] for name in runs} for _ in range(2))
+    for _ in range(rounds):
+        for name, run in runs.items():
+            for times in (cold, warm):
+                start = time.process_time()
+                run()
+                times[name].append(time.process_time() - start)
+    return tuple({name: statistics.median(values) for name, values in times.items()}
+                 for times in (cold, warm))
+
+
+def cs231n_check(f, grad, x, h=1e-5):
+    """The loop of the CS231n notes (central differences, one entry at a time), and its max relative error."""
+    x = x.copy()
+    numerical = np.zeros_like(x)
+    entries = np.nditer(x, flags=["multi_index"], op_flags=["readwrite"])
+    while not entries.finished:
+        index = entries.multi_index
+        saved = x[index]
+        x[index] = saved + h
+        above = f(x)
+        x[index] = saved - h
+        below = f(x)
+        x[index] = saved
+        numerical[index] = (above - below) / (2 * h)
+        entries.iternext()
+    return np.max(np.abs(numerical - grad) / np.maximum(np.abs(numerical), np.abs(grad)))
+
+
+def peers_table():
+    """A full check of a correct gradient against the 2n-call floor and two other checkers."""
+    import mathnotes as mn
+    from scipy.optimize import check_grad
+
+    lines = ["| n | check | calls of f | median CPU ms | x the 2n-call floor | run again: ms | "
+             "x the floor |", "|---|---|---|---|---|---|---|"]
+    for size, rounds in ((8, 600), (64, 12)):
+        f, grad, W = quadratic_problem(size)
+        g = grad(W)
+        n = W.size
+
+        def floor():
+            for _ in range(2 * n):
+                f(W)
+
+        def flat_f(v):
+            return f(v.reshape(W.shape))
+
+        runs = {
+            "2n calls of f (the floor)": floor,
+            "mathnotes check_gradient (full)": lambda: mn.check_gradient(f, g, W),
+            "CS231n loop (h = 1e-5)": lambda: cs231n_check(f, g, W),
+            "scipy check_grad": lambda: check_grad(flat_f, lambda v: g.ravel(), W.ravel()),
+        }
+        counting = {"2n calls of f (the floor)": 2 * n,
+                    "mathnotes check_gradient (full)": mn.check_gradient(f, g, W).n_calls}
+        for name, run in (("CS231n loop (h = 1e-5)", cs231n_check), ("scipy check_grad", None)):
+            counted_f, calls = counted(f)
+            if run is None:
+                check_grad(lambda v: counted_f(v.reshape(W.shape)), lambda v: g.ravel(), W.ravel())
+            else:
+                run(counted_f, g, W)
+            counting[name] = calls[0]
+        cold, warm = interleaved_medians(runs, rounds)
+        floor_cold, floor_warm = cold["2n calls of f (the floor)"], warm["2n calls of f (the floor)"]
+        for name in runs:
+            lines.append(f"| {n} | {name} | {counting[name]} | {1e3 * cold[name]:.3f} | "
+                         f"{cold[name] / floor_cold:.2f} | {1e3 * warm[name]:.3f} | "
+                         f"{warm[name] / floor_warm:.2f} |")
+    return lines
+
+
 def diagnosis_table():
-    from mathnotes.gradcheck._diagnosis import diagnose_entries
-    from mathnotes.gradcheck._full import run_full
-    from mathnotes.gradcheck._problem import make_problem
+    import mathnotes as mn
+    from mathnotes.gradcheck import _full
 
     f, grad, W = quadratic_problem()
     g = grad(W)
@@ -57,21 +142,19 @@ def diagnosis_table():
         "one entry 0.1 % off (no diagnosis)": one_entry_off(g),
         "random (every test runs, none matches)": np.random.default_rng(1).standard_normal(g.shape),
     }
-    lines = ["| W 64x64, full check of | check, CPU s | diagnosis alone, CPU s | share | diagnosis |",
+    lines = ["| W 64x64, full check of | check, CPU s | without the diagnosis, CPU s | share | diagnosis |",
              "|---|---|---|---|---|"]
+    diagnose = _full.diagnose
     for label, wrong in cases.items():
-        def check():
-            problem = make_problem("gradient", f, wrong, W)
-            return problem, run_full(problem, [])
-
-        seconds, (problem, result) = best_seconds(check, REPEATS, time.process_time)
-        central = np.asarray(result.numerical, dtype=np.float64).reshape(problem.analytic.shape)
-        fail = np.abs(problem.analytic - central) > 0  # every differing entry: the worst case
-        diag_seconds, _ = best_seconds(lambda: diagnose_entries(problem, central, fail), REPEATS,
-                                       time.process_time)
+        seconds, result = best_seconds(lambda: mn.check_gradient(f, wrong, W), REPEATS, time.process_time)
+        _full.diagnose = lambda problem, evidence: None
+        try:
+            without, _ = best_seconds(lambda: mn.check_gradient(f, wrong, W), REPEATS, time.process_time)
+        finally:
+            _full.diagnose = diagnose
         mistake = result.diagnosis.mistake if result.diagnosis else "none"
-        lines.append(f"| {label} | {seconds:.4f} | {diag_seconds:.5f} | "
-                     f"{100 * diag_seconds / seconds:.1f} % | {mistake} |")
+        lines.append(f"| {label} | {seconds:.4f} | {without:.4f} | "
+                     f"{100 * max(seconds - without, 0.0) / seconds:.1f} % | {mistake} |")
     return lines
 
 
@@ -214,6 +297,8 @@ def main():
     if args.rows:
         print(json.dumps({"torch": torch_rows, "jax": jax_rows}[args.rows]()))
         return
+    print("\n".join(peers_table()))
+    print()
     print("\n".join(diagnosis_table()))
     print()
     print("\n".join(fast_calls_table()))

@@ -9,6 +9,7 @@ varied (``x`` unless the caller gives another name).
 This module imports only NumPy.
 """
 
+import math
 import warnings
 
 import numpy as np
@@ -36,9 +37,9 @@ def format_index(index):
 def first_non_finite(array):
     """``(value, index)`` of the first NaN or infinity in ``array``, or None if all are finite."""
     flat = np.asarray(array).ravel()
-    bad = np.flatnonzero(~np.isfinite(flat))
-    if bad.size == 0:
+    if np.isfinite(flat).all():
         return None
+    bad = np.flatnonzero(~np.isfinite(flat))
     return flat[bad[0]], entry_index(np.shape(array), int(bad[0]))
 
 
@@ -48,8 +49,13 @@ def as_float64_input(x, name="x", *, stacklevel=3):
     Integers and booleans are converted silently (a perturbation of an integer
     array would be rounded away). Lower-precision floats are converted with a
     warning that names the argument. Complex or non-numeric input raises
-    ``TypeError``; NaN, infinity or no entries raise ``ValueError``.
+    ``TypeError``; NaN or infinity raises ``ValueError``. An array with no
+    entries is returned as it is: what to do with it is the caller's decision.
     """
+    if type(x) is np.ndarray and x.dtype == np.float64:  # the common case, checked cheaply
+        out = x.copy()
+        if np.isfinite(out).all():
+            return out
     if x is None or isinstance(x, (str, bytes)):
         raise TypeError(f"{name} must be a number or an array of real numbers, got {type(x).__name__}")
     original = np.asarray(x)
@@ -73,8 +79,6 @@ def as_float64_input(x, name="x", *, stacklevel=3):
             stacklevel=stacklevel,
         )
     out = np.array(original, dtype=np.float64, copy=True)
-    if out.size == 0:
-        raise ValueError(f"{name} has shape {out.shape} and no entries: there is nothing to differentiate")
     found = first_non_finite(out)
     if found:
         value, index = found
@@ -127,6 +131,7 @@ def function_output(out, *, scalar, where):
 
 
 _FLOATS = (float, np.float64)
+_FLOAT_TYPES = frozenset(_FLOATS)
 
 
 class Evaluator:
@@ -139,7 +144,8 @@ class Evaluator:
     """
 
     def __init__(self, f, x, kind, upstream=None, name="x"):
-        function(f, "f", takes=name)
+        if not callable(f):
+            function(f, "f", takes=name)  # raises, naming what f is called with
         self.f = f
         self.x = x
         self.name = name
@@ -152,9 +158,15 @@ class Evaluator:
         except Exception as error:
             error.add_note(f"(raised by f {where}; your {name} is unchanged)")
             raise
-        out0 = function_output(raw0, scalar=(kind == "scalar"), where=where)
+        self._check_unchanged()
+        #: f returned a float at x: its values along the coordinates are type-checked after the loop
+        self.plain = kind == "scalar" and type(raw0) in _FLOATS
+        if self.plain:  # the common case, checked cheaply
+            out0 = np.float64(raw0)
+        else:
+            out0 = function_output(raw0, scalar=(kind == "scalar"), where=where)
         self.out_shape = out0.shape
-        found = first_non_finite(out0)
+        found = None if self.plain and math.isfinite(raw0) else first_non_finite(out0)
         if found:
             value, index = found
             raise ValueError(
@@ -215,12 +227,14 @@ class Evaluator:
         self.work[...] = point
         try:
             out = self._call(self.work)
+            value, mag = self.convert(out, where)
+            if isinstance(value, np.ndarray):
+                value = value.copy()  # f may return a view of its argument
         except Exception as error:
             error.add_note(f"(raised by f {where}; your {self.name} is unchanged)")
             raise
-        value, mag = self.convert(out, where)
-        if isinstance(value, np.ndarray):
-            value = value.copy()  # f may return a view of its argument, which changes next call
+        finally:
+            self.work[...] = self.x  # the working copy holds x between calls
         if not np.all(np.isfinite(value)):
             raise ValueError(
                 f"f returned a non-finite value {where}; a derivative needs f finite "
@@ -234,51 +248,42 @@ class Evaluator:
         Returns ``(fp, fm, mp, mm)``: values and magnitudes, first axis over
         the entries, second over the outputs (length ``m``).
         """
-        flat = self.work.reshape(-1)
+        flat = self.work.reshape(-1)  # holds x between calls
         x0 = self.x.reshape(-1)
-        flat[...] = x0
-        index_list = list(range(x0.size) if indices is None else indices)
-        count = len(index_list)
-        fp = np.empty((count, self.m))
-        fm = np.empty((count, self.m))
-        mp = np.empty((count, self.m))
-        mm = np.empty((count, self.m))
-        f, work, convert = self.f, self.work, self.convert
         x_list = x0.tolist()  # Python floats: cheaper to index and add than NumPy scalars
         h_list = np.asarray(h, dtype=np.float64).tolist()
-        position, where = 0, None
+        if indices is None:
+            index_list = range(x0.size)
+        else:
+            index_list = [int(i) for i in indices]
+            x_list = [x_list[i] for i in index_list]
+        count = len(index_list)
+        plus, minus = [], []  # what each side has done so far: an error names its entry
         try:
-            if self.kind == "scalar":
-                # the common case, kept lean: the floor is 2n calls of f
-                vp = [0.0] * count
-                vm = [0.0] * count
-                for position, i in enumerate(index_list):
-                    xi, hi = x_list[i], h_list[position]
-                    where = f"at {self.name} + h e_i"
-                    flat[i] = xi + hi
-                    out = f(work)
-                    vp[position] = float(out) if type(out) in _FLOATS else convert(out, where)[0]
-                    where = f"at {self.name} - h e_i"
-                    flat[i] = xi - hi
-                    out = f(work)
-                    vm[position] = float(out) if type(out) in _FLOATS else convert(out, where)[0]
-                    flat[i] = xi
-                fp[:, 0] = vp
-                fm[:, 0] = vm
-                np.abs(fp, out=mp)
-                np.abs(fm, out=mm)
+            if self.kind != "scalar":
+                fp, fm, mp, mm = self._array_loop(flat, index_list, x_list, h_list, plus, minus)
+                finite = np.isfinite(fp).all() and np.isfinite(fm).all()
             else:
-                for position, i in enumerate(index_list):
-                    xi, hi = x_list[i], h_list[position]
-                    where = f"at {self.name} + h e_i"
-                    flat[i] = xi + hi
-                    fp[position], mp[position] = convert(f(work), where)
-                    where = f"at {self.name} - h e_i"
-                    flat[i] = xi - hi
-                    fm[position], mm[position] = convert(f(work), where)
-                    flat[i] = xi
+                # the common case, kept lean: the floor is 2n calls of f
+                if self.plain:
+                    self._scalar_loop(flat, index_list, x_list, h_list, plus, minus, check=False)
+                both = plus + minus
+                if not (self.plain and _FLOAT_TYPES.issuperset(map(type, both))):
+                    # f does not return floats: convert each value as it comes
+                    self.calls += 2 * len(minus)
+                    plus.clear()
+                    minus.clear()
+                    self._scalar_loop(flat, index_list, x_list, h_list, plus, minus, check=True)
+                    both = plus + minus
+                values = np.array(both, dtype=np.float64)
+                finite = np.isfinite(values).all()
+                values = values.reshape(2, count, 1)
+                mags = np.abs(values)
+                fp, fm, mp, mm = values[0], values[1], mags[0], mags[1]
         except Exception as error:
             flat[...] = x0
+            position = len(minus)  # entries done; the failing call is + if both sides are done
+            where = f"at {self.name} {'+' if len(plus) == position else '-'} h e_i"
             error.add_note(
                 f"(raised {where} for entry i = "
                 f"{format_index(entry_index(self.x.shape, index_list[position]))} "
@@ -287,19 +292,72 @@ class Evaluator:
             raise
         finally:
             self.calls += 2 * count
-        if not np.array_equal(self.work, self.x):
-            raise ValueError(
-                f"f changed the array it was given (an in-place operation on {self.name}); "
-                f"f must not modify its argument, or the finite differences are wrong"
-            )
-        bad = ~(np.isfinite(fp) & np.isfinite(fm))
-        if bad.any():
+        self._check_unchanged()
+        if not finite:
+            bad = ~(np.isfinite(fp) & np.isfinite(fm))
             row = int(np.flatnonzero(bad.any(axis=1))[0])
             side = "+" if not np.all(np.isfinite(fp[row])) else "-"
             raise ValueError(
                 f"f returned a non-finite value at {self.name} {side} h e_i for entry i = "
                 f"{format_index(entry_index(self.x.shape, index_list[row]))} of {self.name} "
-                f"(step h = {h[row]:.3g}); a central difference needs f finite within the step. "
-                f"Use a smaller eps or a point farther from the singularity."
+                f"(step h = {h_list[row]:.3g}); a central difference needs f finite within the "
+                f"step. Use a smaller eps or a point farther from the singularity."
             )
+        return fp, fm, mp, mm
+
+    def _check_unchanged(self):
+        """Raise if f changed the array it was given (the working copy must hold x again)."""
+        # bytes first (cheap), values only when they differ: -0.0 may have become 0.0
+        if self.work.tobytes() != self.x.tobytes() and not np.array_equal(self.work, self.x):
+            self.work[...] = self.x
+            raise ValueError(
+                f"f changed the array it was given (an in-place operation on {self.name}); "
+                f"f must not modify its argument, or the finite differences are wrong"
+            )
+
+    def _scalar_loop(self, flat, index_list, x_list, h_list, plus, minus, check):
+        """Values of a scalar f at x +- h_i e_i, appended to ``plus`` and ``minus``.
+
+        With ``check`` each value is converted as it comes (an array f returns
+        may be a view of its argument); without, values are stored as returned.
+        """
+        f, work, convert = self.f, self.work, self.convert
+        cell = memoryview(flat)  # item assignment of a Python float, cheaper than NumPy's
+        add_plus, add_minus = plus.append, minus.append
+        try:
+            if not check:
+                for i, xi, hi in zip(index_list, x_list, h_list):
+                    cell[i] = xi + hi
+                    add_plus(f(work))
+                    cell[i] = xi - hi
+                    add_minus(f(work))
+                    cell[i] = xi
+                return
+            at_plus, at_minus, floats = f"at {self.name} + h e_i", f"at {self.name} - h e_i", _FLOATS
+            for i, xi, hi in zip(index_list, x_list, h_list):
+                cell[i] = xi + hi
+                out = f(work)
+                add_plus(out if type(out) in floats else convert(out, at_plus)[0])
+                cell[i] = xi - hi
+                out = f(work)
+                add_minus(out if type(out) in floats else convert(out, at_minus)[0])
+                cell[i] = xi
+        finally:
+            cell.release()
+
+    def _array_loop(self, flat, index_list, x_list, h_list, plus, minus):
+        """Values and magnitudes of an array or VJP f at x +- h_i e_i, as ``(fp, fm, mp, mm)``."""
+        f, work, convert = self.f, self.work, self.convert
+        at_plus, at_minus = f"at {self.name} + h e_i", f"at {self.name} - h e_i"
+        count = len(index_list)
+        fp, fm = np.empty((count, self.m)), np.empty((count, self.m))
+        mp, mm = np.empty((count, self.m)), np.empty((count, self.m))
+        for position, (i, xi, hi) in enumerate(zip(index_list, x_list, h_list)):
+            flat[i] = xi + hi
+            fp[position], mp[position] = convert(f(work), at_plus)  # copied: f may return a view
+            plus.append(position)
+            flat[i] = xi - hi
+            fm[position], mm[position] = convert(f(work), at_minus)
+            minus.append(position)
+            flat[i] = xi
         return fp, fm, mp, mm

@@ -6,6 +6,7 @@ value ``ValueError``, and each message says what was expected. Call them once,
 where a public function receives its arguments, never inside a loop.
 """
 
+import math
 import numbers
 
 import numpy as np
@@ -73,6 +74,8 @@ def integer(value, name, *, minimum=1):
     ...
     ValueError: steps must be an integer >= 1, got 0
     """
+    if type(value) is int and value >= minimum:  # the common case, without the ABC check
+        return value
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an integer >= {minimum}, got {type(value).__name__}")
     if value < minimum:
@@ -92,6 +95,10 @@ def real(value, name, *, minimum=None, strict=False):
     ...
     ValueError: lr must be a finite number > 0, got -1
     """
+    if type(value) is float or type(value) is int:  # the common case, without the ABC check
+        below = minimum is not None and (value <= minimum if strict else value < minimum)
+        if math.isfinite(value) and not below:
+            return float(value)
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
     below = minimum is not None and (value <= minimum if strict else value < minimum)

@@ -12,6 +12,9 @@ balances the truncation error of central differences (proportional to ``h**2``)
 against the rounding error of subtracting two nearly equal values of ``f``
 (proportional to ``1 / h``) :cite:p:`nocedal2006numerical`.
 
+An ``x`` with no entries has an empty derivative of the right shape: ``f`` is
+called once, at ``x``, for the shape and type of its output.
+
 This module imports only NumPy.
 """
 
@@ -52,7 +55,8 @@ def numerical_gradient(f, x, *, eps=None):
 
     Notes
     -----
-    Costs ``2 n + 1`` calls of ``f`` for ``n`` entries of ``x``.
+    Costs ``2 n + 1`` calls of ``f`` for ``n`` entries of ``x`` (one call for
+    an ``x`` with no entries, whose gradient is empty).
 
     Examples
     --------

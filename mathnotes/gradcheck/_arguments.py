@@ -111,7 +111,7 @@ def check_arguments(f, args, grads, *, upstream=None, mode="full", seed=0, eps=N
     (True, ['W', 'X', 'b'])
     >>> grads["W"] = 2 * X.T @ dY
     >>> print(mn.check_arguments(loss, {"X": X, "W": W, "b": b}, grads))  # doctest: +ELLIPSIS
-    checks of 3 argument(s): FAILED
+    checks of 3 arguments: FAILED
       argument verdict mode calls kinks diagnosis
              X    pass full     9     0
              W    fail full     5     0    factor

@@ -4,13 +4,31 @@ Each validates its arguments once (:func:`make_problem` builds the
 :class:`Problem`) and runs the full or the fast mode on it.
 """
 
+import numpy as np
+
 from mathnotes.gradcheck._fast import run_fast
 from mathnotes.gradcheck._full import run_full
 from mathnotes.gradcheck._problem import make_problem
+from mathnotes.gradcheck._result import CheckResult
+
+
+def _nothing_to_compare(problem):
+    """The inconclusive result of a check whose argument has no entries (f was called once)."""
+    nothing = problem.to_user(np.empty((0, problem.evaluator.m)))
+    return CheckResult(
+        kind=problem.kind, mode=problem.mode, verdict="inconclusive", numerical=nothing,
+        analytic=nothing.copy(), measures=(0.0, 0.0, 0.0), worst=[], kinks=[],
+        n_calls=problem.evaluator.calls,
+        rtol=problem.rtol_fast if problem.mode == "fast" else problem.rtol_full,
+        atol=problem.atol, notes=[f"{problem.name} has no entries: nothing to compare"],
+        name=problem.label,
+    )
 
 
 def run(problem):
     """The check of a :class:`Problem` in its mode."""
+    if problem.n == 0:
+        return _nothing_to_compare(problem)
     return run_fast(problem) if problem.mode == "fast" else run_full(problem, [])
 
 
@@ -20,8 +38,8 @@ _COMMON_PARAMETERS = """
         for ``n`` entries of ``x``, plus 2 per suspected kink. ``"fast"``
         compares directional derivatives along ``directions`` seeded random
         directions (``6 * directions + 1`` calls) and, if one fails, locates
-        wrong entries by bisection, never spending more than the full check
-        would (see the API page for the budgets).
+        wrong entries by bisection within the full check's budget (see the
+        API page for the budgets and their two exceptions).
     seed : int, optional
         Seed of the random directions of the fast mode (default 0).
     eps : float, optional
@@ -41,7 +59,8 @@ _COMMON_PARAMETERS = """
 
 _VERDICT_NOTES = """
     The verdict is ``"pass"``, ``"fail"`` or ``"inconclusive"`` (nothing
-    could be compared: every entry is at a kink); only a pass is truthy. An
+    could be compared: ``x`` has no entries, or every entry is at a kink);
+    only a pass is truthy, so an empty argument never passes silently. An
     entry passes when ``|a - n| <= rtol * max(|a|, |n|) + noise + precision +
     atol``, where ``a`` is the analytic and ``n`` the numerical value,
     ``noise`` the rounding error of the central difference and ``precision =
@@ -50,7 +69,8 @@ _VERDICT_NOTES = """
     backward pass passes, an entry 1 % off fails. At a kink (the one-sided
     differences disagree) the analytic value must lie between the one-sided
     slopes. A failed check's report names the common mistake that explains
-    it, where one does (``result.diagnosis``)."""
+    it when the evidence shows one (``result.diagnosis``; see the API page
+    for what each name requires)."""
 
 
 def check_gradient(f, grad, x, *, mode="full", seed=0, eps=None, rtol=None, atol=0.0,

@@ -1,31 +1,49 @@
 """What a failed check's numbers say about the mistake behind them.
 
-Each test below looks for the signature of one common mistake in the
-analytic array ``A`` and the numerical one ``N`` and stays silent unless the
-signature holds entry by entry to within 1e-4 relative, far tighter than chance
-allows (the tests measure the false-diagnosis rate on random wrong gradients):
+A mistake is named only when the evidence shows it. Most common mistakes can
+be undone from the analytic array ``A`` alone: divide by a factor, change the
+sign, permute the axes back, reduce ``upstream`` over other axes. Such a
+mistake is named only when ``A`` with the mistake undone **passes the same
+check**, on the same evaluations of ``f``, with a relative tolerance no looser
+than the default (1e-5 per entry in full mode, 1e-9 along a direction in fast
+mode). Full and fast mode test the same thing, each on the evidence it has.
 
-- ``A`` is ``N`` with its axes permuted (the transpose, for a matrix);
-- ``A = c N`` for a constant ``c``: the sign (``c = -1``), a factor 2 or 1/2,
-  an integer ``k`` or ``1/k`` (a mean over ``k`` items taken as a sum, or the
-  other way round), or another factor, which is printed;
-- a VJP ``A`` equals ``upstream`` reduced over other axes than ``N`` does
-  (a bias gradient summed over features instead of examples);
-- ``A - N`` is orthogonal to ``x`` (a quadratic form ``xᵀMx`` differentiated
-  as ``2Mx`` where ``(M + Mᵀ)x`` belongs);
-- a square Jacobian ``A`` is the diagonal of ``N`` (off-diagonal terms missing);
-- only entries where one side is zero are wrong, in a gradient or a VJP (a ReLU
-  mask missing, or taken from the wrong array), named when they are exactly
-  where ``x <= 0``.
+Float32 rounding is named when every value of ``A`` (given as float64) is a
+float32 number and ``A`` passes with the tolerance a float32 array gets.
+
+Three signatures need every entry of the numerical derivative ``N``, so only
+the full check looks for them:
+
+- the error ``A - N`` is orthogonal to ``x`` within the uncertainty of ``N``
+  (a quadratic form ``xᵀMx`` differentiated as ``2Mx`` where ``(M + Mᵀ)x``
+  belongs);
+- a square Jacobian ``A`` is zero off its diagonal, its diagonal passes, and
+  only off-diagonal entries fail (off-diagonal terms missing);
+- only entries where one side is zero are wrong, in a gradient or a VJP (a
+  ReLU mask missing, or taken from the wrong array), said to be a ReLU's when
+  they all lie where ``x <= 0``.
+
+The evidence object of each mode (``FullEvidence``, ``FastEvidence``) answers
+``passes(analytic, precision)`` and ``projections()``; the full mode's also
+gives every entry.
 """
 
 import itertools
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
-#: how close, relative to the largest entry, two arrays must be to match a signature
-MATCH = 1e-4
+from mathnotes.gradcheck._problem import NOISE_FACTOR
+
+#: the short names a Diagnosis can have; stable, for programs that map them to hints
+MISTAKES = ("transpose", "axis permutation", "sign", "factor", "reduction axis",
+            "float32 rounding", "symmetric part", "diagonal only", "mask")
+#: how close, relative, a ratio must be to a common factor (2, 1/2, k, 1/k) to be tried as one
+NEAR = 1e-3
+#: how closely, relative to sum |x_i a_i|, x . a must equal 2 f(x) for the symmetric-part signature
+EULER = 1e-8
+_EPS32 = float(np.finfo(np.float32).eps)
 _WHAT = {"gradient": "gradient", "jacobian": "Jacobian", "vjp": "VJP"}
 
 
@@ -36,11 +54,13 @@ class Diagnosis:
     Attributes
     ----------
     mistake : str
-        A short name: ``"transpose"``, ``"axis permutation"``, ``"sign"``,
-        ``"factor"``, ``"reduction axis"``, ``"symmetric part"``,
-        ``"diagonal only"``, ``"mask"`` or ``"float32 rounding"``.
+        A short, stable name, one of ``mathnotes.gradcheck.MISTAKES``:
+        ``"transpose"``, ``"axis permutation"``, ``"sign"``, ``"factor"``,
+        ``"reduction axis"``, ``"float32 rounding"``, ``"symmetric part"``,
+        ``"diagonal only"`` or ``"mask"``.
     sentence : str
-        One plain sentence for the report.
+        One plain sentence for the report: what the numbers show, then the
+        likely cause.
 
     Examples
     --------
@@ -62,15 +82,8 @@ def _what(problem):
     return what if problem.name == "x" else f"{what} of {problem.name}"
 
 
-def _close(a, b):
-    """Equal entry by entry to ``MATCH`` relative, with a floor of 1e-7 of the largest entry."""
-    size = max(float(np.max(np.abs(a), initial=0.0)), float(np.max(np.abs(b), initial=0.0)))
-    bound = MATCH * np.maximum(np.abs(a), np.abs(b)) + 1e-7 * size
-    return size > 0 and bool(np.all(np.abs(a - b) <= bound))
-
-
 def _near(value, target):
-    return abs(value - target) <= 1e-3 * abs(target)
+    return abs(value - target) <= NEAR * abs(target)
 
 
 def _axes_of_length(problem, k):
@@ -79,65 +92,95 @@ def _axes_of_length(problem, k):
             for axis, length in enumerate(shape) if length == k]
 
 
-def factor_sentence(problem, c):
-    """The diagnosis of ``A = c N``, naming the likely cause of common factors."""
-    what = _what(problem)
+def named_factor(c):
+    """The common factor (-1, ±2, ±1/2, ±k, ±1/k for an integer k >= 3) near ``c``, or None."""
+    size = abs(c)
     if _near(c, -1.0):
+        return -1.0
+    for k in (2.0, 0.5):
+        if _near(size, k):
+            return math.copysign(k, c)
+    inverse = size < 1
+    k = round(1.0 / size if inverse else size)
+    if k >= 3 and _near(1.0 / size if inverse else size, k):
+        return math.copysign(1.0 / k if inverse else float(k), c)
+    return None
+
+
+def factor_diagnosis(problem, c, named=True):
+    """The diagnosis of ``A = c N``: ``c`` is a common factor if ``named``, else a fitted one."""
+    what = _what(problem)
+    if named and c == -1.0:
         return Diagnosis("sign", f"The analytic {what} is the negative of the numerical one: a "
                                  f"sign is wrong (a subtraction or a descent step taken the "
                                  f"wrong way round).")
-    sign = "minus " if c < 0 else ""
+    sign = "-" if c < 0 else ""
+    wrong_sign = "a wrong sign and " if c < 0 else ""
     size = abs(c)
-    for k, cause in ((2.0, "a factor 2 too many (a 2 from d(x²)/dx = 2x where the loss has a "
-                           "½ in front, or a term counted twice)"),
-                     (0.5, "a factor 2 missing (the 2 of d(x²)/dx = 2x, or a path through "
-                           "a value used twice)")):
-        if _near(size, k):
-            return Diagnosis("factor", f"The analytic {what} is {sign}{k:g} times the "
-                                       f"numerical one: {cause}.")
-    k = round(size if size > 1 else 1.0 / size)
-    if k >= 3 and _near(size if size > 1 else 1.0 / size, k):
+    if not named:
+        digits, common = 4, named_factor(c)  # enough digits not to print as a common factor
+        while digits < 10 and common is not None and float(f"{c:.{digits}g}") == common:
+            digits += 2
+        return Diagnosis("factor", f"The analytic {what} is {c:.{digits}g} times the numerical "
+                                   f"one: {wrong_sign}a wrong constant factor.")
+    if size == 2.0:
+        ratio, cause = "2 times", ("a factor 2 too many (a 2 from d(x²)/dx = 2x where the loss "
+                                   "has a ½ in front, or a term counted twice)")
+    elif size == 0.5:
+        ratio, cause = "0.5 times", ("a factor 2 missing (the 2 of d(x²)/dx = 2x, or a path "
+                                     "through a value used twice)")
+    else:
+        k = round(size if size > 1 else 1.0 / size)
         seen = _axes_of_length(problem, k)
-        where = f" ({', '.join(seen)} has length {k})" if seen else ""
+        where = f" ({', '.join(seen)} {'has' if len(seen) == 1 else 'have'} length {k})" if seen else ""
         if size > 1:
-            cause = (f"a sum where the loss takes the mean over {k} items, for example "
-                     f"{k} examples{where}: the 1/{k} of the mean is missing")
-            return Diagnosis("factor", f"The analytic {what} is {sign}{k} times the numerical "
-                                       f"one: {cause}.")
-        cause = (f"a mean where the loss takes the sum over {k} items{where}, or a "
-                 f"1/{k} too many")
-        return Diagnosis("factor", f"The analytic {what} is {sign}1/{k} of the numerical one: "
-                                   f"{cause}.")
-    if problem.n * problem.analytic.shape[1] < 2:
-        return None  # one number is always some multiple of another: no evidence
-    return Diagnosis("factor", f"The analytic {what} is {c:.4g} times the numerical one: "
-                               f"a constant factor is wrong.")
+            ratio, cause = f"{k} times", (f"a sum where the loss takes the mean over {k} items, "
+                                          f"for example {k} examples{where}: the 1/{k} of the "
+                                          f"mean is missing")
+        else:
+            ratio, cause = f"1/{k} of", (f"a mean where the loss takes the sum over {k} "
+                                         f"items{where}, or a factor 1/{k} too many")
+    return Diagnosis("factor", f"The analytic {what} is {sign}{ratio} the numerical one: "
+                               f"{wrong_sign}{cause}.")
 
 
-def _permutation(A, N, what):
+def _permutation(problem, evidence):
+    A = problem.to_user(problem.analytic)
     if A.ndim < 2 or A.ndim > 4:
         return None
+    what = _what(problem)
     for perm in itertools.permutations(range(A.ndim)):
-        if perm == tuple(range(A.ndim)) or N.transpose(perm).shape != A.shape:
+        inverse = tuple(int(axis) for axis in np.argsort(perm))
+        if perm == tuple(range(A.ndim)) or A.transpose(inverse).shape != A.shape:
             continue
-        if _close(A, N.transpose(perm)):
+        # A = N.transpose(perm): undone, A.transpose(inverse) is N
+        if evidence.passes(problem.from_user(np.ascontiguousarray(A.transpose(inverse)))):
             if A.ndim == 2:
                 return Diagnosis("transpose", f"The analytic {what} is the transpose of the "
                                               f"numerical one: a formula of the other layout "
                                               f"(for example dY.T @ X where X.T @ dY belongs).")
+            moved = sum(axis != place for place, axis in enumerate(perm))
+            how = "two axes swapped" if moved == 2 else "axes in the wrong order"
             return Diagnosis("axis permutation", f"The analytic {what} is the numerical one with "
-                                                 f"its axes in the order {perm}: axes swapped.")
+                                                 f"its axes in the order {perm}: {how}.")
     return None
 
 
-def _factor(problem, A, N):
-    nn = float(np.vdot(N, N))
+def _factor(problem, evidence):
+    analytic, numerical = evidence.projections()
+    nn = float(np.vdot(numerical, numerical))
     if nn == 0.0:
         return None
-    c = float(np.vdot(A, N)) / nn
-    if c == 0.0 or _near(c, 1.0) or not _close(A, c * N):
+    c = float(np.vdot(analytic, numerical)) / nn
+    if c == 0.0 or not math.isfinite(c) or _near(c, 1.0):
         return None
-    return factor_sentence(problem, c)
+    named = named_factor(c)
+    if named is not None and evidence.passes(problem.analytic / named):
+        return factor_diagnosis(problem, named)
+    # a fitted factor needs a second number to be evidence: one number is a multiple of any other
+    if analytic.size >= 2 and evidence.passes(problem.analytic / c):
+        return factor_diagnosis(problem, c, named=False)
+    return None
 
 
 def _reductions(upstream, shape):
@@ -155,44 +198,81 @@ def _axes(axes):
     return f"axis {axes[0]}" if len(axes) == 1 else f"axes {axes}"
 
 
-def _reduction_axis(problem, A, N):
+def _reduction_axis(problem, evidence):
     if problem.kind != "vjp" or problem.evaluator.upstream.ndim < 2:
         return None
+    A = problem.to_user(problem.analytic)
     candidates = list(_reductions(problem.evaluator.upstream, A.shape))
-    wrong = next((c for c in candidates if _close(A, c[2])), None)
-    right = next((c for c in candidates if _close(N, c[2])), None)
-    if wrong is None or right is None or wrong[0] == right[0]:
+    # A is known exactly: it must be a reduction of upstream to within the check's tolerance
+    slack = problem.precision_tolerance()
+    wrong = next((c for c in candidates if np.all(np.abs(A - c[2]) <= evidence.rtol * np.maximum(
+        np.abs(A), np.abs(c[2])) + slack)), None)
+    if wrong is None:
+        return None
+    right = next((c for c in candidates
+                  if c[0] != wrong[0] and evidence.passes(problem.from_user(c[2]))), None)
+    if right is None:
         return None
     return Diagnosis("reduction axis",
-                     f"The analytic VJP is upstream {wrong[1]} over {_axes(wrong[0])}, the "
-                     f"numerical one upstream {right[1]} over {_axes(right[0])}: a reduction over the wrong "
-                     f"axis (for example a bias gradient summed over features instead of examples).")
+                     f"The analytic {_what(problem)} is upstream {wrong[1]} over {_axes(wrong[0])}, "
+                     f"the numerical one upstream {right[1]} over {_axes(right[0])}: a reduction "
+                     f"over the wrong axis (for example a bias gradient summed over features "
+                     f"instead of examples).")
 
 
-def _symmetric_part(problem, A, N):
-    if problem.kind != "gradient" or problem.n < 2:
+def float32_values(problem):
+    """Whether the analytic array, given in float64, holds only float32 numbers."""
+    if problem.precision >= _EPS32:
+        return False  # given in float32 or coarser: the tolerance already allows for it
+    with np.errstate(over="ignore"):
+        return bool(np.array_equal(problem.analytic.astype(np.float32), problem.analytic))
+
+
+def passes_as_float32(problem, evidence):
+    """Whether the analytic array passes with the tolerance a float32 array gets."""
+    return evidence.passes(problem.analytic, precision=_EPS32)
+
+
+def _float32_rounding(problem, evidence):
+    # directional derivatives cannot tell rounding spread over every entry from one wrong entry
+    if not (evidence.entries and float32_values(problem) and passes_as_float32(problem, evidence)):
         return None
-    x, d = problem.x.ravel(), (A - N).ravel()
-    nx, nd = float(np.linalg.norm(x)), float(np.linalg.norm(d))
-    if nx == 0.0 or nd == 0.0:
+    return Diagnosis("float32 rounding",
+                     "Every analytic value is a float32 number, and the differences are within "
+                     "float32 rounding: if the values were computed in float32, pass them as a "
+                     "float32 array, and the tolerance allows for it.")
+
+
+def _symmetric_part(problem, evidence):
+    if not evidence.entries or problem.kind != "gradient" or problem.n < 2 or evidence.has_kinks:
         return None
-    if abs(float(x @ d)) > 1e-6 * nx * nd + 1e-9 * nx * float(np.linalg.norm(N)):
+    x, A = problem.x.reshape(-1), problem.analytic.reshape(-1)
+    N = evidence.numerical.reshape(-1)
+    twice_f = 2.0 * problem.evaluator.value0
+    if not x.any():
+        return None
+    # Euler's relation for a quadratic form, x . grad = 2 f(x), holds for 2Mx too: to rounding
+    # for the analytic array (one wrong entry breaks it) ...
+    scale = float(np.abs(x) @ np.abs(A)) + abs(twice_f)
+    if abs(float(x @ A) - twice_f) > (EULER + NOISE_FACTOR * problem.precision) * scale:
+        return None
+    # ... and within the uncertainty of the numerical one (f is a quadratic form)
+    bound = float(np.abs(x) @ (evidence.uncertainty().reshape(-1) + problem.precision_tolerance()))
+    if abs(float(x @ N) - twice_f) > bound + EULER * scale:
         return None
     return Diagnosis("symmetric part",
-                     f"The error is orthogonal to {problem.name}, the signature of a quadratic "
-                     f"form xᵀMx differentiated as 2Mx: its gradient is (M + Mᵀ)x, and M is "
-                     f"not symmetric.")
+                     f"The error is orthogonal to {problem.name}: the signature of a quadratic "
+                     f"form xᵀMx with a non-symmetric M differentiated as 2Mx, where its gradient "
+                     f"is (M + Mᵀ)x.")
 
 
-def _diagonal_only(problem, A, N):
-    m, n = problem.analytic.shape[1], problem.n
-    if problem.kind != "jacobian" or m != n or n < 2:
+def _diagonal_only(problem, evidence):
+    if (not evidence.entries or problem.kind != "jacobian" or problem.out_shape != problem.x.shape
+            or problem.n < 2):
         return None
-    a, num = A.reshape(m, n), N.reshape(m, n)
-    off = ~np.eye(n, dtype=bool)
-    if not np.any(np.abs(num[off]) > MATCH * np.max(np.abs(num))):
-        return None
-    if not (np.all(a[off] == 0) and _close(np.diag(a), np.diag(num))):
+    a = problem.analytic
+    diagonal = np.eye(problem.n, dtype=bool)
+    if np.any(a[~diagonal] != 0.0) or np.any(evidence.strict_fail()[diagonal]):
         return None
     return Diagnosis("diagonal only",
                      "The analytic Jacobian is the diagonal of the numerical one: the "
@@ -200,46 +280,37 @@ def _diagonal_only(problem, A, N):
                      "whose outputs each depend on several inputs).")
 
 
-def _mask(problem, A, N, fail):
-    if problem.kind == "jacobian" or fail.all():
+def _entries(count):
+    return f"{count} entry is" if count == 1 else f"{count} entries are"
+
+
+def _mask(problem, evidence):
+    if not evidence.entries or problem.kind == "jacobian":
         return None
-    zero = 1e-6 * max(float(np.max(np.abs(A))), float(np.max(np.abs(N))))
-    one_side_zero = np.minimum(np.abs(A), np.abs(N)) <= zero
-    if not np.all(one_side_zero[fail]):
+    A, N = problem.analytic, evidence.numerical
+    fail = evidence.strict_fail()
+    if fail.all() or not fail.any() or not A.any() or not N.any():
+        return None
+    if evidence.has_kinks and np.any(evidence.kink & fail):
+        return None  # at a kink the central difference is no derivative: zero there shows nothing
+    numerical_zero = np.abs(N) <= evidence.uncertainty()  # zero would pass there
+    if not np.all(((A == 0.0) | numerical_zero)[fail]):
         return None
     count = int(fail.sum())
-    if problem.kind != "jacobian" and np.all(problem.x[fail] <= 0) and np.all(np.abs(N[fail]) <= zero):
-        return Diagnosis("mask", f"Only the {count} entries where {problem.name} <= 0 are wrong, "
-                                 f"and there the numerical derivative is zero: a ReLU mask is "
-                                 f"missing, or taken from the wrong array.")
-    return Diagnosis("mask", f"Only {count} entries are wrong, each where one of the two "
-                             f"derivatives is zero and the other is not: a mask (ReLU, max, an "
-                             f"indicator) is missing or taken from the wrong array.")
+    x = problem.x.reshape(-1, 1)
+    if np.all((x <= 0) & numerical_zero | ~fail):
+        return Diagnosis("mask", f"Only {_entries(count)} wrong, {'' if count == 1 else 'all '}"
+                                 f"where {problem.name} <= 0, and there the numerical derivative "
+                                 f"is zero: a ReLU mask is missing, or taken from the wrong array.")
+    return Diagnosis("mask", f"Only {_entries(count)} wrong, {'' if count == 1 else 'each '}where "
+                             f"one of the two derivatives is zero and the other is not: a mask "
+                             f"(ReLU, max, an indicator) is missing or taken from the wrong array.")
 
 
-def diagnose_entries(problem, central, fail):
-    """The Diagnosis of a failed full check, or None when no common mistake explains it."""
-    A, N = problem.to_user(problem.analytic), problem.to_user(central)
-    what = _what(problem)
-    return (_permutation(A, N, what) or _factor(problem, A, N) or _reduction_axis(problem, A, N)
-            or _symmetric_part(problem, A, N) or _diagonal_only(problem, A, N)
-            or _mask(problem, A, N, problem.to_user(fail)))
+_TESTS = (_permutation, _factor, _reduction_axis, _float32_rounding, _symmetric_part,
+          _diagonal_only, _mask)
 
 
-def diagnose_directions(problem, nums, anas, directions):
-    """What directional derivatives can show: a common factor, a sign, or float32 rounding."""
-    ratios = [float(np.vdot(a, n) / np.vdot(n, n)) for a, n in zip(anas, nums) if np.vdot(n, n) > 0]
-    if (len(ratios) == directions and not _near(ratios[0], 1.0)
-            and all(_near(r, ratios[0]) and _close(a, ratios[0] * n)
-                    for r, a, n in zip(ratios, anas, nums))):
-        return factor_sentence(problem, ratios[0])
-    eps32 = float(np.finfo(np.float32).eps)
-    if problem.precision < eps32:
-        largest_step = np.sqrt(problem.n) * max(1.0, float(np.max(np.abs(problem.x))))
-        rounding = 64 * eps32 * float(np.max(np.abs(problem.analytic))) * largest_step
-        if float(np.max(np.abs(nums - anas))) <= rounding:
-            return Diagnosis("float32 rounding",
-                             "The differences are as small as float32 rounding of the analytic "
-                             "values: if they were computed in float32, pass them as float32 "
-                             "arrays, and the tolerance allows for it.")
-    return None
+def diagnose(problem, evidence):
+    """The Diagnosis of a failed check, or None when no common mistake explains it."""
+    return next((found for test in _TESTS if (found := test(problem, evidence)) is not None), None)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from mathnotes._evaluator import (
+    DEFAULT_EPS,
     Evaluator,
     as_float64_input,
     entry_index,
@@ -30,14 +31,15 @@ _EVALUATOR_KIND = {"gradient": "scalar", "jacobian": "array", "vjp": "vjp"}
 _WHAT = {"gradient": "gradient", "jacobian": "Jacobian", "vjp": "VJP"}
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Problem:
     """A derivative to check and the tolerance to check it with.
 
     ``analytic`` is the claimed derivative as a float64 ``(n, m)`` array: row
     ``i`` for entry ``i`` of ``x``, column ``k`` for output entry ``k`` (one
     column for a gradient or a VJP). ``precision`` is the relative precision
-    of the analytic array as given (the machine epsilon of its dtype).
+    of the analytic array as given (the machine epsilon of its dtype). Built
+    once and never changed.
     """
 
     kind: str
@@ -76,21 +78,39 @@ class Problem:
             return np.ascontiguousarray(nm.T).reshape(self.user_shape)
         return nm.reshape(self.user_shape)
 
+    def from_user(self, array):
+        """An array in the user's layout as an ``(n, m)`` array, the inverse of :meth:`to_user`."""
+        if self.kind == "jacobian":
+            return np.ascontiguousarray(array.reshape(self.evaluator.m, self.n).T)
+        return array.reshape(self.n, 1)
+
     def index(self, i, k):
         """The user's index of entry ``i`` of x and output entry ``k``."""
         if self.kind == "jacobian":
             return entry_index(self.out_shape, k) + entry_index(self.x.shape, i)
         return entry_index(self.x.shape, i)
 
-    def precision_tolerance(self):
-        """Absolute error the analytic array may carry from its own precision, per entry."""
-        return NOISE_FACTOR * self.precision * float(np.max(np.abs(self.analytic), initial=0.0))
+    def precision_tolerance(self, analytic=None, precision=None):
+        """Absolute error an analytic array may carry from its own precision, per entry.
+
+        For the problem's analytic array by default; the diagnosis asks the
+        same of a corrected array, or of another precision (float32's).
+        """
+        analytic = self.analytic if analytic is None else analytic
+        precision = self.precision if precision is None else precision
+        return NOISE_FACTOR * precision * float(np.max(np.abs(analytic), initial=0.0))
+
+
+_EPS64 = float(np.finfo(np.float64).eps)
 
 
 def _analytic(value, x0, shape, what):
     """The analytic derivative as float64 of the expected shape, and its relative precision."""
     if callable(value):
         value = value(x0.copy())
+    if (type(value) is np.ndarray and value.dtype == np.float64 and value.shape == shape
+            and np.isfinite(value).all()):  # the common case, checked cheaply
+        return value.copy(), _EPS64
     if hasattr(value, "data") and not isinstance(value, (np.ndarray, np.generic)):
         value = value.data
     if value is None:
@@ -116,7 +136,26 @@ def _analytic(value, x0, shape, what):
         raise ValueError(
             f"the analytic {what} contains a non-finite value ({found[0]}) at {format_index(found[1])}"
         )
-    return arr, max(precision, float(np.finfo(np.float64).eps))
+    return arr, max(precision, _EPS64)
+
+
+#: the options of a check as their defaults are: (mode, seed, directions, eps, rtol, atol, max_report)
+_DEFAULTS = ("full", 0, 3, None, None, 0.0, 5)
+_DEFAULT_TYPES = tuple(map(type, _DEFAULTS))  # so that 5.0 or False is not taken for a default
+
+
+def _options(mode, seed, directions, eps, rtol, atol, max_report):
+    """The checked options: ``(eps, rtol_full, rtol_fast, atol, seed, directions, max_report)``."""
+    choice(mode, "mode", ("full", "fast"))
+    directions = integer(directions, "directions")
+    if seed is not None:
+        seed = integer(seed, "seed", minimum=0)
+    eps = relative_step(eps)
+    atol = real(atol, "atol", minimum=0)
+    max_report = integer(max_report, "max_report")
+    rtol_full = RTOL_FULL if rtol is None else real(rtol, "rtol", minimum=0)
+    rtol_fast = RTOL_FAST if rtol is None else rtol_full
+    return eps, rtol_full, rtol_fast, atol, seed, directions, max_report
 
 
 def make_problem(kind, f, value, x, *, upstream=None, mode="full", seed=0, directions=3, eps=None,
@@ -127,16 +166,12 @@ def make_problem(kind, f, value, x, *, upstream=None, mode="full", seed=0, direc
     ``name`` is the label shown in the report, ``argument`` the name of the
     varied argument in messages, ``sizes`` the shapes of other known arrays.
     """
-    choice(mode, "mode", ("full", "fast"))
-    directions = integer(directions, "directions")
-    if seed is not None:
-        seed = integer(seed, "seed", minimum=0)
+    options = (mode, seed, directions, eps, rtol, atol, max_report)
+    if options == _DEFAULTS and tuple(map(type, options)) == _DEFAULT_TYPES:
+        eps, rtol_full, rtol_fast = DEFAULT_EPS, RTOL_FULL, RTOL_FAST  # the defaults, checked once
+    else:
+        eps, rtol_full, rtol_fast, atol, seed, directions, max_report = _options(*options)
     label, name = name, argument
-    eps = relative_step(eps)
-    atol = real(atol, "atol", minimum=0)
-    max_report = integer(max_report, "max_report")
-    rtol_full = RTOL_FULL if rtol is None else real(rtol, "rtol", minimum=0)
-    rtol_fast = RTOL_FAST if rtol is None else rtol_full
     x0 = as_float64_input(x, name, stacklevel=stacklevel)
     ev = Evaluator(f, x0, _EVALUATOR_KIND[kind], upstream=upstream, name=name)
     what = f"{_WHAT[kind]} of {name}" if name != "x" else _WHAT[kind]

@@ -9,6 +9,7 @@ fixed width, so that exact ties come out in the same order everywhere.
 
 import html
 import textwrap
+from typing import NamedTuple
 
 import numpy as np
 
@@ -18,10 +19,72 @@ from mathnotes._evaluator import format_index
 REPORT_WIDTH = 78
 _COLOR = {"pass": "#1a7f37", "fail": "#cf222e", "inconclusive": "#9a6700"}
 _WORD = {"pass": "PASSED", "fail": "FAILED", "inconclusive": "INCONCLUSIVE"}
+_KIND = {"gradient": "gradient", "jacobian": "Jacobian", "vjp": "VJP"}
 _ENTRY_HEADER = ("index", "numerical", "analytic", "abs err", "rel err", "err/tol")
 _ENTRY_WIDTHS = (12, 12, 12, 8, 8, 8)
 _DIRECTION_HEADER = ("direction", "numerical", "analytic", "err/tol", "")
 _DIRECTION_WIDTHS = (9, 12, 12, 8, 6)
+_TINY = float(np.finfo(float).tiny)
+
+
+class FailingEntry(NamedTuple):
+    """One failing entry of a check, as listed in ``CheckResult.worst``.
+
+    A named tuple: ``entry.score`` and ``index, *_ = entry`` both work.
+
+    Attributes
+    ----------
+    index : tuple
+        The entry's index in ``x``; for a Jacobian, the output index followed
+        by the input index.
+    numerical : float
+        The numerical derivative there.
+    analytic : float
+        The analytic derivative there.
+    abs_error : float
+        ``|analytic - numerical|``; at a kink, how far the analytic value lies
+        outside the one-sided slopes.
+    rel_error : float
+        ``abs_error / max(|analytic|, |numerical|)``.
+    score : float
+        ``abs_error`` / tolerance: above 1 fails.
+    """
+
+    index: tuple
+    numerical: float
+    analytic: float
+    abs_error: float
+    rel_error: float
+    score: float
+
+
+class DirectionCheck(NamedTuple):
+    """The check along one random direction of fast mode, as listed in ``CheckResult.directions``.
+
+    Attributes
+    ----------
+    direction : int
+        The direction's number, from 0.
+    numerical : float
+        The numerical directional derivative (its 2-norm for a Jacobian).
+    analytic : float
+        The analytic directional derivative (its 2-norm for a Jacobian).
+    score : float
+        Error / tolerance along the direction: above 1 fails.
+    passed : bool
+        Whether the direction passed.
+    """
+
+    direction: int
+    numerical: float
+    analytic: float
+    score: float
+    passed: bool
+
+
+def plural(count, one, many):
+    """``"1 entry"``, ``"3 entries"``."""
+    return f"{count} {one if count == 1 else many}"
 
 
 def relative_error(err, a, n):
@@ -35,16 +98,27 @@ def rounded(score):
     return float(f"{score:.2g}")
 
 
-def worst_entries(problem, numerical, err, rel, score, fail):
-    """Failing entries ``(index, numerical, analytic, abs_err, rel_err, score)``, worst first.
+def error_measures(err, tol, analytic, numerical):
+    """``(max_abs_error, max_rel_error, error_ratio)`` of compared arrays and their tolerances."""
+    score = err / np.where(tol > 0, tol, _TINY)
+    return (float(np.max(err, initial=0.0)),
+            float(np.max(relative_error(err, analytic, numerical), initial=0.0)),
+            float(np.max(score, initial=0.0)))
+
+
+def worst_entries(problem, numerical, err, tol, fail):
+    """The failing entries as :class:`FailingEntry` rows, worst first, at most ``max_report``.
 
     Ordered by the printed score, then by index: exact ties in exact
     arithmetic (a transposed gradient) print in the same order everywhere.
     """
-    rows = [(problem.index(i, k), float(numerical[i, k]), float(problem.analytic[i, k]),
-             float(err[i, k]), float(rel[i, k]), float(score[i, k]))
-            for i, k in zip(*np.nonzero(fail))]
-    rows.sort(key=lambda row: (-rounded(row[5]), row[0]))
+    rows = []
+    for i, k in zip(*np.nonzero(fail)):
+        e, t, num, ana = float(err[i, k]), float(tol[i, k]), float(numerical[i, k]), \
+            float(problem.analytic[i, k])
+        rows.append(FailingEntry(problem.index(i, k), num, ana, e,
+                                 float(relative_error(e, ana, num)), e / (t if t > 0 else _TINY)))
+    rows.sort(key=lambda row: (-rounded(row.score), row.index))
     return rows[: problem.max_report]
 
 
@@ -77,12 +151,13 @@ class CheckResult:
     ----------
     verdict : str
         ``"pass"``, ``"fail"`` or ``"inconclusive"`` (nothing could be
-        compared, for example every entry is at a kink).
+        compared: ``x`` has no entries, or every entry is at a kink).
     passed : bool
         ``verdict == "pass"``; ``bool(result)`` is the same.
     diagnosis : mathnotes.gradcheck.Diagnosis or None
         For a failed check, the common mistake that explains the difference,
-        if one does: its ``mistake`` (a short name) and its ``sentence``.
+        if the evidence shows one: its ``mistake`` (a stable short name, one
+        of ``mathnotes.gradcheck.MISTAKES``) and its ``sentence``.
     kind : str
         ``"gradient"``, ``"jacobian"`` or ``"vjp"``.
     mode : str
@@ -91,18 +166,21 @@ class CheckResult:
     numerical, analytic : numpy.ndarray
         The compared values: in full mode the two derivatives in the user's
         layout; in fast mode the directional derivatives.
-    worst : list of tuple
-        Failing entries ``(index, numerical, analytic, abs_error, rel_error,
-        score)`` with ``score`` = error / tolerance, ordered by the printed
-        score then by index; at most ``max_report``. Empty for a pass.
+    worst : list of mathnotes.gradcheck.FailingEntry
+        Failing entries, named tuples ``(index, numerical, analytic,
+        abs_error, rel_error, score)`` with ``score`` = error / tolerance,
+        ordered by the printed score then by index; at most ``max_report``.
+        Empty for a pass.
     kinks : list of tuple
         Indices of entries where ``f`` is not differentiable within the step.
-    directions : list of tuple
-        Fast mode: ``(k, numerical, analytic, score, ok)`` per random direction.
+    directions : list of mathnotes.gradcheck.DirectionCheck
+        Fast mode: named tuples ``(direction, numerical, analytic, score,
+        passed)``, one per random direction.
     max_abs_error, max_rel_error, error_ratio : float
         Largest error, relative error and error / tolerance over the compared
-        values. For a pass these are rounding noise and differ between
-        computers: assert bounds on them, do not print them.
+        values (computed when first read). For a pass these are rounding
+        noise and differ between computers: assert bounds on them, do not
+        print them.
     n_calls : int
         How many times ``f`` was called.
     rtol, atol : float
@@ -121,22 +199,42 @@ class CheckResult:
     >>> print(mn.check_gradient(relu, np.array([1.0, 1.0]), np.array([0.5, 2.0])))
     gradient check (full mode, 5 calls of f): PASSED
       every compared entry agrees within the tolerance (rtol 1e-05, atol 0)
+    >>> wrong = mn.check_gradient(relu, np.array([1.0, 3.0]), np.array([0.5, 2.0]))
+    >>> wrong.worst[0].index, wrong.worst[0].analytic
+    ((1,), 3.0)
     """
 
-    def __init__(self, *, kind, mode, verdict, numerical, analytic, max_abs_error, max_rel_error,
-                 error_ratio, worst, kinks, n_calls, rtol, atol, notes, directions=(), name=None,
-                 diagnosis=None):
+    def __init__(self, *, kind, mode, verdict, numerical, analytic, measures, worst, kinks,
+                 n_calls, rtol, atol, notes, directions=(), name=None, diagnosis=None):
         self.kind, self.mode, self.verdict = kind, mode, verdict
         self.numerical, self.analytic = numerical, analytic
-        self.max_abs_error = float(max_abs_error)
-        self.max_rel_error = float(max_rel_error)
-        self.error_ratio = float(error_ratio)
+        self._measures = measures  # the three error measures, or a function computing them
         self.worst, self.kinks, self.directions = list(worst), list(kinks), list(directions)
         self.n_calls = int(n_calls)
         self.rtol, self.atol = float(rtol), float(atol)
         self.notes = list(notes)
         self.name = name
         self.diagnosis = diagnosis
+
+    def _measure(self, which):
+        if callable(self._measures):
+            self._measures = tuple(float(value) for value in self._measures())
+        return self._measures[which]
+
+    @property
+    def max_abs_error(self):
+        """Largest absolute error over the compared values."""
+        return self._measure(0)
+
+    @property
+    def max_rel_error(self):
+        """Largest relative error over the compared values."""
+        return self._measure(1)
+
+    @property
+    def error_ratio(self):
+        """Largest error / tolerance over the compared values: above 1 fails."""
+        return self._measure(2)
 
     @property
     def passed(self):
@@ -147,13 +245,16 @@ class CheckResult:
         return self.passed
 
     def _title(self):
-        what = f"{self.kind} check" + (f" of {self.name}" if self.name else "")
-        return f"{what} ({self.mode} mode, {self.n_calls} calls of f): {_WORD[self.verdict]}"
+        what = f"{_KIND[self.kind]} check" + (f" of {self.name}" if self.name else "")
+        return (f"{what} ({self.mode} mode, {plural(self.n_calls, 'call', 'calls')} of f): "
+                f"{_WORD[self.verdict]}")
 
     def _summary(self):
         tolerance = f"(rtol {self.rtol:g}, atol {self.atol:g})"
         if self.mode == "fast" and self.passed:
-            return f"{len(self.directions)} random directions agree within the tolerance {tolerance}"
+            agree = "agrees" if len(self.directions) == 1 else "agree"
+            return (f"{plural(len(self.directions), 'random direction', 'random directions')} "
+                    f"{agree} within the tolerance {tolerance}")
         if self.passed:
             return f"every compared entry agrees within the tolerance {tolerance}"
         if self.verdict == "inconclusive":
@@ -237,7 +338,7 @@ class CheckReport(dict):
         return self.passed
 
     def _head(self):
-        return f"checks of {len(self)} argument(s): {_WORD[self.verdict]}"
+        return f"checks of {plural(len(self), 'argument', 'arguments')}: {_WORD[self.verdict]}"
 
     def _rows(self):
         return [(str(name), r.verdict, r.mode, str(r.n_calls), str(len(r.kinks)),

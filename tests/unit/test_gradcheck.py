@@ -644,9 +644,38 @@ def test_docstring_examples_run():
     assert total >= 10
 
 
-def test_empty_x_is_refused():
-    with pytest.raises(ValueError, match="no entries"):
-        mn.check_gradient(np.sum, np.zeros(0), np.zeros(0))
+@pytest.mark.parametrize("mode", ["full", "fast"])
+def test_an_empty_x_is_inconclusive_not_an_error_and_not_a_pass(mode):
+    # nothing compared is nothing verified: falsy, with a note, and f called once (at x)
+    x = np.zeros((0, 2))
+    results = [
+        mn.check_gradient(np.sum, np.zeros((0, 2)), x, mode=mode),
+        mn.check_jacobian(lambda v: np.ones(3) + v.sum(), np.zeros((3, 0, 2)), x, mode=mode),
+        mn.check_vjp(lambda v: 2.0 * v, np.zeros((0, 2)), x, np.zeros((0, 2)), mode=mode),
+    ]
+    for result in results:
+        assert result.verdict == "inconclusive" and not result and not result.passed
+        assert result.notes == ["x has no entries: nothing to compare"]
+        assert result.n_calls == 1 and result.worst == [] and result.diagnosis is None
+        assert result.mode == mode
+        assert "INCONCLUSIVE" in repr(result) and "nothing to compare" in repr(result)
+    assert results[1].numerical.shape == (3, 0, 2)
+
+
+def test_an_empty_x_still_gets_its_shapes_checked():
+    with pytest.raises(ValueError, match=r"shape \(2, 0\), expected \(0, 2\)"):
+        mn.check_gradient(np.sum, np.zeros((2, 0)), np.zeros((0, 2)))
+    with pytest.raises(ValueError, match="scalar"):
+        mn.check_gradient(lambda v: v, np.zeros(0), np.zeros(0))
+
+
+def test_an_empty_argument_of_several_is_named_and_inconclusive():
+    W, b = np.ones((2, 3)), np.zeros(0)
+    report = mn.check_arguments(lambda W, b: np.sum(W**2) + np.sum(b), {"W": W, "b": b},
+                                {"W": 2 * W, "b": np.zeros(0)})
+    assert report["W"] and report["b"].verdict == "inconclusive"
+    assert report["b"].notes == ["b has no entries: nothing to compare"]
+    assert report.verdict == "inconclusive" and not report
 
 
 def test_relu_jacobian_kinks_are_jacobian_indices():
@@ -677,3 +706,25 @@ def test_fast_mode_is_not_fooled_by_a_kink_inside_its_largest_step():
         bad = mn.check_gradient(lambda v: w @ np.maximum(v, 0.0), good * [1.001, 1.0], x,
                                 mode="fast", seed=1)
         assert not bad, repr(bad)
+
+
+def test_worst_entries_and_directions_are_named_tuples_that_still_unpack():
+    from mathnotes.gradcheck import DirectionCheck, FailingEntry
+
+    f, x, grad = GOOD["quadratic form"]
+    wrong = grad(x).copy()
+    wrong[1] *= 1.5
+    entry = mn.check_gradient(f, wrong, x).worst[0]
+    assert isinstance(entry, FailingEntry) and isinstance(entry, tuple)
+    assert entry.index == (1,) and entry.analytic == wrong[1] and entry.score > 1
+    index, numerical, analytic, abs_error, rel_error, score = entry
+    assert (index, score) == (entry.index, entry.score)
+    assert entry._fields == ("index", "numerical", "analytic", "abs_error", "rel_error", "score")
+    w, z = rng.standard_normal(64), rng.standard_normal(64)
+    r = mn.check_gradient(lambda u: w @ np.tanh(u), w * (1 - np.tanh(z) ** 2) * 1.01, z, mode="fast")
+    direction = r.directions[0]
+    assert isinstance(direction, DirectionCheck)
+    assert direction._fields == ("direction", "numerical", "analytic", "score", "passed")
+    assert direction.direction == 0 and direction.passed is False and direction.score > 1
+    k, numerical, analytic, score, passed = direction
+    assert (k, passed) == (0, False)

@@ -235,3 +235,17 @@ def test_value_objects_are_unwrapped():
 
     g = mn.numerical_gradient(lambda v: Boxed(np.sum(v**2)), np.array([1.0, -1.0]))
     np.testing.assert_allclose(g, [2.0, -2.0], rtol=1e-9)
+
+
+def test_an_empty_x_has_an_empty_derivative():
+    x = np.zeros((0, 2))
+    calls = []
+
+    def f(v):
+        calls.append(1)
+        return np.array([1.0, 2.0, 3.0]) + v.sum()
+
+    assert mn.numerical_gradient(lambda v: float(v.sum()), x).shape == (0, 2)
+    J = mn.numerical_jacobian(f, x)
+    assert J.shape == (3, 0, 2) and len(calls) == 1  # f is called once, at x, for its shape
+    assert mn.numerical_vjp(f, x, np.ones(3)).shape == (0, 2)
