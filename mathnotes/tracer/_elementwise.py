@@ -12,6 +12,8 @@ from mathnotes.tracer._common import shape_text
 class ElementwiseOps:
     """Element-wise functions for :class:`~mathnotes.Value` (a mixin)."""
 
+    __slots__ = ()  # a mixin: the attributes are Value's
+
     def exp(self):
         """``e**x`` element-wise; its derivative is itself."""
         data = np.exp(self.data)

@@ -14,6 +14,8 @@ from mathnotes.tracer._common import axes_tuple, axis_index, restore_axes
 class ReductionOps:
     """Reductions over axes for :class:`~mathnotes.Value` (a mixin)."""
 
+    __slots__ = ()  # a mixin: the attributes are Value's
+
     def sum(self, axis=None, keepdims=False):
         """Sum over ``axis``.
 
