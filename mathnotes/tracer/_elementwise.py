@@ -83,6 +83,6 @@ class ElementwiseOps:
         """``max(x, 0)`` element-wise; the gradient at 0 is taken as 0."""
 
         def vjp(g):  # the gradient passes where x > 0, stops elsewhere
-            return (self.data > 0) * g
+            return (self.data > 0).astype(np.float64) * g  # two float arrays multiply faster
 
         return self._result(np.maximum(self.data, 0.0), (self,), "relu", (vjp,))
