@@ -56,6 +56,13 @@ class Value(ArithmeticOps, ElementwiseOps, ReductionOps, ShapeOps):
     The flag plays the part of ``requires_grad`` in PyTorch, except that a
     ``Value`` you make requires a gradient unless told otherwise.
 
+    **What is kept.** An array given as ``data`` or as an operand is copied,
+    so changing it afterwards (shuffling a data set in place for the next
+    epoch) changes nothing recorded, nor any gradient. Each value's ``.grad``
+    is an array of its own. A ``Value`` has only the attributes listed above:
+    no others can be set (no dictionary per value, so a graph of many
+    scalars stays small and quick to build).
+
     Supported: ``+ - * /`` and ``**`` with a number exponent, unary ``-``,
     ``@`` (as ``np.matmul``: 1-D, 2-D or batches of matrices), each also with a plain number or array on either
     side, NumPy broadcasting; the element-wise methods :meth:`exp`,
