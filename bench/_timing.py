@@ -14,3 +14,13 @@ def best_seconds(run, repeats=5, clock=time.perf_counter):
         value = run()
         best = min(best, clock() - start)
     return best, value
+
+
+def conditions(timing="best of several runs"):
+    """The line under a benchmark's table: how it timed, BLAS threads, the machine's load."""
+    import os
+
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    threads = os.environ.get("OPENBLAS_NUM_THREADS", "default")
+    return (f"({timing}; {threads} BLAS thread(s); load average during the run: {load} "
+            f"on {os.cpu_count()} cores)")

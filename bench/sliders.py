@@ -101,4 +101,4 @@ def main(notebooks):
 
 if __name__ == "__main__":
     chosen = [Path(arg).resolve() for arg in sys.argv[1:]]
-    main(chosen or sorted(BOOK.glob("ch0*.ipynb")))
+    main(chosen or sorted(BOOK.glob("ch[0-9]*.ipynb")))

@@ -1,6 +1,6 @@
 """The tracer (mathnotes.Value) beside its peers: torch autograd, HIPS autograd, micrograd.
 
-Usage: .venv/bin/python bench/tracer.py [--repeats N] [--no-peers]
+Usage: .venv/bin/python bench/tracer.py [--repeats N] [--no-peers] [--against REF]
 
 Prints one Markdown table. Rows:
 
@@ -29,6 +29,10 @@ torch thread. The scalar rows time building and backpropagating a graph, as
 ``timeit`` does: the garbage collector runs before each call and not during it,
 and freeing the graph is not timed. Without that environment (``--no-peers``, or if it cannot be
 made) the peer columns say "skipped".
+
+``--against REF`` adds a column with the tracer of the git revision REF (``--against main``:
+the tracer before your change), imported from that revision beside this checkout's and timed
+in the same rounds, so a before/after comparison shares the machine's load.
 """
 
 import os
@@ -40,8 +44,10 @@ for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import argparse  # noqa: E402
 import gc  # noqa: E402
+import importlib  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
+import tempfile  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -83,6 +89,41 @@ def ensure_peers_venv():
                   f"{' '.join(tail)}\nThe peer columns are skipped.", file=sys.stderr)
             return None
     return PEERS_PYTHON
+
+
+def tracer_at(revision):
+    """``mathnotes.Value`` of the git revision ``revision``, imported beside this checkout's.
+
+    The revision's ``mathnotes`` folder is written to a temporary folder and imported there
+    with this checkout's modules set aside, then put back: the two packages live side by
+    side in one process, each with its own modules.
+    """
+    def git(*args):
+        return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True,
+                              check=True).stdout
+
+    folder = Path(tempfile.mkdtemp(prefix="mathnotes-at-"))
+    for path in git("ls-tree", "-r", "--name-only", revision, "mathnotes").decode().split():
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_bytes(git("show", f"{revision}:{path}"))
+
+    def ours():
+        return {name: module for name, module in sys.modules.items()
+                if name == "mathnotes" or name.startswith("mathnotes.")}
+
+    mine = ours()
+    for name in mine:
+        del sys.modules[name]
+    sys.path.insert(0, str(folder))
+    try:
+        theirs = importlib.import_module("mathnotes")
+    finally:
+        sys.path.remove(str(folder))
+        for name in ours():
+            del sys.modules[name]
+        sys.modules.update(mine)
+    assert theirs.Value is not mn.Value
+    return theirs.Value
 
 
 def peers_available():
@@ -127,8 +168,8 @@ def mlp_floor(X, labels, params):
     return step
 
 
-def mlp_mathnotes(X, labels, params):
-    values = [mn.Value(p) for p in params]  # made once, like a model's parameters
+def mlp_mathnotes(X, labels, params, Value=mn.Value):
+    values = [Value(p) for p in params]  # made once, like a model's parameters
 
     def step():
         w1, c1, w2, c2 = values
@@ -211,8 +252,8 @@ def scalar_network_of(lift, reset):
     return step
 
 
-def scalar_network_mathnotes():
-    return scalar_network_of(mn.Value, lambda out, params: out.zero_grad())
+def scalar_network_mathnotes(Value=mn.Value):
+    return scalar_network_of(Value, lambda out, params: out.zero_grad())
 
 
 def scalar_network_micrograd():
@@ -295,8 +336,8 @@ def rnn_floor(xs, targets, params):
     return step
 
 
-def rnn_mathnotes(xs, targets, params):
-    values = [mn.Value(p) for p in params]
+def rnn_mathnotes(xs, targets, params, Value=mn.Value):
+    values = [Value(p) for p in params]
 
     def step():
         Wx, Wh, b = values
@@ -349,9 +390,10 @@ def agree(reference, other, what):
                for a, b in zip(grads_a, grads_b)), what
 
 
-def network_row(n, d, h, repeats, peers):
+def network_row(n, d, h, repeats, peers, others):
     X, labels, params = mlp_data(n, d, h)
     runs = {"floor": mlp_floor(X, labels, params), "mathnotes": mlp_mathnotes(X, labels, params)}
+    runs.update({name: mlp_mathnotes(X, labels, params, Value) for name, Value in others.items()})
     if peers:
         runs.update(torch=mlp_torch(X, labels, params), autograd=mlp_autograd(X, labels, params))
     for name, run in runs.items():
@@ -361,15 +403,16 @@ def network_row(n, d, h, repeats, peers):
 
 
 def scalar_row(what, runs, repeats, peers):
-    if peers:
+    if len(runs) > 1:
         grads = {name: float(run()[0].grad) for name, run in runs.items()}
         assert np.allclose(list(grads.values()), grads["mathnotes"]), grads
     best = interleaved_best(runs, repeats, block=1, quiet_gc=True)
     return what, best, "micrograd" if peers else None, ("micrograd", "torch")
 
 
-def network_of_scalars_row(repeats, peers):
+def network_of_scalars_row(repeats, peers, others):
     runs = {"mathnotes": scalar_network_mathnotes()}
+    runs.update({name: scalar_network_mathnotes(Value) for name, Value in others.items()})
     if peers:
         runs.update(micrograd=scalar_network_micrograd(), torch=scalar_network_torch())
     ops = sum(n_out * (2 * n_in + 1) for n_in, n_out in zip(SIZES, SIZES[1:]))
@@ -378,18 +421,21 @@ def network_of_scalars_row(repeats, peers):
                       peers)
 
 
-def chain_row(repeats, peers):
+def chain_row(repeats, peers, others):
     runs = {"mathnotes": chain_of(mn.Value)}
+    runs.update({name: chain_of(Value) for name, Value in others.items()})
     if peers:
         runs.update(micrograd=chain_micrograd(), torch=chain_torch())
     return scalar_row(f"{CHAIN:,} scalar ops fwd+bwd, a chain", runs, repeats, peers)
 
 
-def rnn_row(repeats):
+def rnn_row(repeats, others):
     xs, targets, params = rnn_data()
     runs = {"floor": rnn_floor(xs, targets, params),
             "mathnotes": rnn_mathnotes(xs, targets, params)}
-    agree(runs["floor"], runs["mathnotes"], "rnn")
+    runs.update({name: rnn_mathnotes(xs, targets, params, Value) for name, Value in others.items()})
+    for name, run in runs.items():
+        agree(runs["floor"], run, name)
     best = interleaved_best(runs, repeats)
     T, batch, _ = xs.shape
     return (f"RNN, T = {T:,} steps, hidden {params[1].shape[0]}, batch {batch}: one graph",
@@ -400,6 +446,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=20, help="repeats of the array rows")
     parser.add_argument("--no-peers", action="store_true", help="skip torch, autograd, micrograd")
+    parser.add_argument("--against", metavar="REF", action="append", default=[],
+                        help="also time the tracer of git revision REF (repeatable)")
     args = parser.parse_args()
     if not args.no_peers and not os.environ.get(INSIDE) and not peers_available():
         python = ensure_peers_venv()
@@ -407,13 +455,14 @@ def main():
             env = dict(os.environ, **{INSIDE: "1"})
             sys.exit(subprocess.run([str(python), __file__, *sys.argv[1:]], env=env).returncode)
     peers = not args.no_peers and peers_available()
+    others = {ref: tracer_at(ref) for ref in args.against}
 
-    rows = [network_row(512, 784, 256, args.repeats, peers),
-            network_row(64, 100, 100, 10 * args.repeats, peers),
-            network_of_scalars_row(max(3, args.repeats // 4), peers),
-            chain_row(max(3, args.repeats // 4), peers),
-            rnn_row(max(3, args.repeats // 4))]
-    columns = ["floor", "mathnotes", "torch", "autograd", "micrograd"]
+    rows = [network_row(512, 784, 256, args.repeats, peers, others),
+            network_row(64, 100, 100, 10 * args.repeats, peers, others),
+            network_of_scalars_row(max(3, args.repeats // 4), peers, others),
+            chain_row(max(3, args.repeats // 4), peers, others),
+            rnn_row(max(3, args.repeats // 4), others)]
+    columns = ["floor", "mathnotes", *others, "torch", "autograd", "micrograd"]
     print("| measure | " + " | ".join(columns) + " |")
     print("|---|" + "---:|" * len(columns))
     for what, best, unit, peer_columns in rows:

@@ -18,6 +18,8 @@ from mathnotes.tracer._common import broadcast, shape_text, unbroadcast
 class ArithmeticOps:
     """``+ - * / ** @`` and unary ``-`` for :class:`~mathnotes.Value` (a mixin)."""
 
+    __slots__ = ()  # a mixin: the attributes are Value's
+
     def __add__(self, other):
         other = self._lift(other)
         data = broadcast(np.add, self, other, "addition (+)")
@@ -98,20 +100,22 @@ class ArithmeticOps:
     def __matmul__(self, other):
         other = self._lift(other)
         a, b = self.data, other.data
-        if a.ndim == 0 or b.ndim == 0:
-            raise ValueError(
-                f"matmul (@): both sides need at least one axis, got shapes {a.shape} and "
-                f"{b.shape}; multiply by a scalar with *"
-            )
-        inner_b = b.shape[0] if b.ndim == 1 else b.shape[-2]
-        if a.shape[-1] != inner_b:
-            raise ValueError(
-                f"matmul (@): shapes {a.shape} and {b.shape} do not fit: the last axis of the "
-                f"left ({a.shape[-1]}) must equal the {'first' if b.ndim == 1 else 'second-to-last'} "
-                f"axis of the right ({inner_b})"
-            )
-        data = broadcast(np.matmul, self, other, "matmul (@), over the leading (batch) axes,")
-        # a 1-D side is a row (left) or a column (right) whose extra axis the result drops
+        try:  # NumPy checks the shapes; a message that explains them only if they do not fit
+            data = np.matmul(a, b)
+        except ValueError:
+            raise _matmul_error(a.shape, b.shape) from None
+
+        if a.ndim == 2 and b.ndim == 2:  # D = A B  ->  dA = dD Bᵀ,  dB = Aᵀ dD
+            def vjp_self(g):
+                return g @ b.T
+
+            def vjp_other(g):
+                return a.T @ g
+
+            return self._result(data, (self, other), "@", (vjp_self, vjp_other))
+
+        # the same rules for a 1-D side, a row (left) or a column (right) whose extra axis
+        # the result drops, and for stacks of matrices (summed over broadcast batches)
         a2 = a if a.ndim > 1 else a[None, :]
         b2 = b if b.ndim > 1 else b[:, None]
 
@@ -119,7 +123,6 @@ class ArithmeticOps:
             g2 = g if b.ndim > 1 else np.expand_dims(g, -1)
             return g2 if a.ndim > 1 else np.expand_dims(g2, -2)
 
-        # D = A B  ->  dA = dD B^T,  dB = A^T dD  (summed over broadcast batches)
         def vjp_self(g):
             return unbroadcast(as_2d(g) @ b2.swapaxes(-1, -2), a2.shape).reshape(a.shape)
 
@@ -148,3 +151,23 @@ class ArithmeticOps:
         raise TypeError(
             "power (**): a traced exponent is not supported; write (x * math.log(base)).exp()"
         )
+
+
+def _matmul_error(a, b):
+    """The ``ValueError`` that says why shapes ``a`` and ``b`` cannot be multiplied with ``@``."""
+    if len(a) == 0 or len(b) == 0:
+        return ValueError(
+            f"matmul (@): both sides need at least one axis, got shapes {a} and {b}; multiply "
+            "by a scalar with *"
+        )
+    inner_b = b[0] if len(b) == 1 else b[-2]
+    if a[-1] != inner_b:
+        return ValueError(
+            f"matmul (@): shapes {a} and {b} do not fit: the last axis of the left ({a[-1]}) "
+            f"must equal the {'first' if len(b) == 1 else 'second-to-last'} axis of the right "
+            f"({inner_b})"
+        )
+    return ValueError(
+        f"matmul (@), over the leading (batch) axes,: shapes {a} and {b} do not broadcast "
+        "together; trailing axes must be equal or 1"
+    )

@@ -14,6 +14,8 @@ from mathnotes.tracer._common import axes_tuple, axis_index, restore_axes
 class ReductionOps:
     """Reductions over axes for :class:`~mathnotes.Value` (a mixin)."""
 
+    __slots__ = ()  # a mixin: the attributes are Value's
+
     def sum(self, axis=None, keepdims=False):
         """Sum over ``axis``.
 
@@ -165,29 +167,39 @@ class ReductionOps:
             raise ValueError(
                 f"softmax_cross_entropy: scores must have shape (N, C) or (C,), got {z.shape}"
             )
-        z2 = z.reshape(-1, z.shape[-1])
-        labels = np.asarray(labels)
+        z2 = z if z.ndim == 2 else z.reshape(1, -1)  # one row per example
+        n, classes = z2.shape
+        labels = np.array(labels)  # a copy: the backward uses them after the caller's code goes on
         if labels.dtype.kind not in "iu":  # signed or unsigned integers
             raise TypeError(
                 f"softmax_cross_entropy: labels must be integer class indices, got dtype {labels.dtype}"
             )
         labels = labels.reshape(-1)
-        if labels.shape[0] != z2.shape[0]:
+        if labels.shape[0] != n:
             raise ValueError(
-                f"softmax_cross_entropy: scores of shape {z.shape} have {z2.shape[0]} rows "
+                f"softmax_cross_entropy: scores of shape {z.shape} have {n} rows "
                 f"but there are {labels.shape[0]} labels"
             )
-        if labels.size and (labels.min() < 0 or labels.max() >= z2.shape[1]):
-            raise ValueError(
-                f"softmax_cross_entropy: labels must lie in 0..{z2.shape[1] - 1} (scores {z.shape})"
-            )
-        rows = np.arange(z2.shape[0])
+        if labels.size and np.minimum.reduce(labels) < 0:  # NumPy would count them from the end
+            raise _labels_out_of_range(z.shape)
+        rows = np.arange(n)
         shifted = z2 - z2.max(axis=1, keepdims=True)  # same softmax, no overflow
         log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        try:
+            picked = log_probs[rows, labels]  # NumPy refuses a label >= C
+        except IndexError:
+            raise _labels_out_of_range(z.shape) from None
 
         def vjp(g):  # dL/dz = (softmax(z) - onehot(labels)) / N
             d = np.exp(log_probs)
             d[rows, labels] -= 1.0
-            return (d / z2.shape[0] * g).reshape(z.shape)
+            d /= n
+            d *= g
+            return d if z.ndim == 2 else d.reshape(z.shape)
 
-        return self._result(-log_probs[rows, labels].mean(), (self,), "softmax-CE", (vjp,))
+        loss = -picked.sum() / n  # the mean, as .mean() computes it
+        return self._result(loss, (self,), "softmax-CE", (vjp,))
+
+
+def _labels_out_of_range(shape):
+    return ValueError(f"softmax_cross_entropy: labels must lie in 0..{shape[-1] - 1} (scores {shape})")

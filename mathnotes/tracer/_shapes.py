@@ -46,6 +46,8 @@ def _frozen_index(index):
 class ShapeOps:
     """Reshape, transpose, indexing and padding for :class:`~mathnotes.Value` (a mixin)."""
 
+    __slots__ = ()  # a mixin: the attributes are Value's
+
     def reshape(self, *shape):
         """The same entries in a new shape, as ``ndarray.reshape`` (``-1`` infers one axis).
 

@@ -56,6 +56,13 @@ class Value(ArithmeticOps, ElementwiseOps, ReductionOps, ShapeOps):
     The flag plays the part of ``requires_grad`` in PyTorch, except that a
     ``Value`` you make requires a gradient unless told otherwise.
 
+    **What is kept.** An array given as ``data`` or as an operand is copied,
+    so changing it afterwards (shuffling a data set in place for the next
+    epoch) changes nothing recorded, nor any gradient. Each value's ``.grad``
+    is an array of its own. A ``Value`` has only the attributes listed above:
+    no others can be set (no dictionary per value, so a graph of many
+    scalars stays small and quick to build).
+
     Supported: ``+ - * /`` and ``**`` with a number exponent, unary ``-``,
     ``@`` (as ``np.matmul``: 1-D, 2-D or batches of matrices), each also with a plain number or array on either
     side, NumPy broadcasting; the element-wise methods :meth:`exp`,
@@ -89,6 +96,10 @@ class Value(ArithmeticOps, ElementwiseOps, ReductionOps, ShapeOps):
     """
 
     __array_ufunc__ = None  # ``array + value`` calls Value.__radd__, not NumPy
+    # the attributes every value has, and no others: a graph of 10,000 scalar operations makes
+    # 10,000 values, and without a dictionary each one is smaller and quicker to make
+    __slots__ = ("data", "label", "inputs", "op", "_requires_grad", "_grad", "_grad_unsettled",
+                 "_vjps", "_ancestors")
 
     def __init__(self, data, label=None, *, requires_grad=True):
         if not isinstance(requires_grad, bool):
@@ -99,7 +110,9 @@ class Value(ArithmeticOps, ElementwiseOps, ReductionOps, ShapeOps):
         self.op = ""
         self._requires_grad = requires_grad
         self._grad = None  # zero, made when first read or added to
+        self._grad_unsettled = False  # see _accumulate
         self._vjps = ()
+        self._ancestors = None  # see _backward_order
 
     @classmethod
     def _result(cls, data, inputs, op, vjps):
@@ -108,7 +121,11 @@ class Value(ArithmeticOps, ElementwiseOps, ReductionOps, ShapeOps):
         ``vjps`` holds one function per input: ``vjps[i](g)`` is the gradient
         that input ``i`` receives when the output's gradient is ``g``. It is
         called only for an input that requires a gradient; the output
-        requires one if any input does.
+        requires one if any input does. It returns ``g`` itself, a view of
+        ``g``, or a new array that nothing else keeps (:meth:`backward` may
+        keep that array as the input's gradient); and it is linear in ``g``,
+        as a vector-Jacobian product is (products and sums of ``g`` with
+        other numbers, never a division by ``g``).
         """
         out = cls.__new__(cls)
         out.data = np.asarray(data, dtype=np.float64)  # a fresh array already: no copy, no check
@@ -116,6 +133,8 @@ class Value(ArithmeticOps, ElementwiseOps, ReductionOps, ShapeOps):
         out.inputs = inputs
         out.op = op
         out._grad = None
+        out._grad_unsettled = False
+        out._ancestors = None
         for parent in inputs:
             if parent._requires_grad:
                 out._requires_grad = True
@@ -138,13 +157,19 @@ class Value(ArithmeticOps, ElementwiseOps, ReductionOps, ShapeOps):
     @property
     def grad(self):
         """The gradient held by this value: zero until :meth:`backward`; ``None`` for a constant."""
-        if self._grad is None and self._requires_grad:
-            self._grad = np.zeros(self.data.shape)  # zero: made only when someone looks
+        if self._grad is None:
+            if self._requires_grad:
+                self._grad = np.zeros(self.data.shape)  # zero: made only when someone looks
+                self._grad_unsettled = False
+        elif self._grad_unsettled:  # the sign of its zeros, settled once, when first read
+            self._grad += 0.0  # -0.0 + 0.0 is +0.0; every other number stays as it is
+            self._grad_unsettled = False
         return self._grad
 
     @grad.setter
     def grad(self, value):
         self._grad = value
+        self._grad_unsettled = False
 
     @property
     def shape(self):
@@ -209,21 +234,30 @@ class Value(ArithmeticOps, ElementwiseOps, ReductionOps, ShapeOps):
         Leaving a constant out leaves out everything it was computed from
         (constants too), so the rest come in the same order either way.
         """
-        order, visited = [], set()
-        stack = [(self, False)]
+        order, visited = [], {self}
+        stack = [(self, iter(self.inputs))]  # the values being visited, each with its inputs to go
         while stack:
-            node, inputs_done = stack.pop()
-            if inputs_done:  # all its inputs are already in ``order``
-                order.append(node)
-                continue
-            if node in visited:
-                continue
-            visited.add(node)
-            stack.append((node, True))
-            for parent in reversed(node.inputs):
+            node, inputs = stack[-1]
+            for parent in inputs:
                 if parent not in visited and (constants or parent._requires_grad):
-                    stack.append((parent, False))
+                    visited.add(parent)
+                    stack.append((parent, iter(parent.inputs)))  # visit it, then come back here
+                    break
+            else:  # all its inputs are already in ``order``
+                stack.pop()
+                order.append(node)
         return order
+
+    def _backward_order(self):
+        """``_walk(constants=False)``: what backward visits, computed once and kept.
+
+        The inputs of a value never change, so neither does this order. It is
+        kept without ``self``, which would otherwise hold itself (a reference
+        cycle keeps a graph's arrays alive until the garbage collector runs).
+        """
+        if self._ancestors is None:
+            self._ancestors = tuple(self._walk(constants=False)[:-1])
+        return (*self._ancestors, self)
 
     def backward(self, upstream=None):
         """Backpropagate from this value to every value it was computed from.
@@ -261,7 +295,7 @@ class Value(ArithmeticOps, ElementwiseOps, ReductionOps, ShapeOps):
                     f"backward: this value has shape {self.shape}, not a scalar; pass the "
                     f"upstream gradient, e.g. out.backward(np.ones({self.shape}))"
                 )
-            upstream = np.ones_like(self.data)
+            upstream = np.ones(self.data.shape)
         else:
             upstream = as_array(upstream, "backward(upstream)")
             if upstream.shape != self.shape:
@@ -269,35 +303,49 @@ class Value(ArithmeticOps, ElementwiseOps, ReductionOps, ShapeOps):
                     f"backward: upstream has shape {upstream.shape} but this value has shape "
                     f"{self.shape}; they must be equal"
                 )
-        order = self._walk(constants=False)
+        order = self._backward_order()
         for node in order:
             if node.inputs:
                 node._grad = None  # zero: an intermediate value's gradient is computed anew
-        _accumulate(self, upstream)
+        _accumulate(self, upstream, None)
         for node in reversed(order):
+            g = node._grad
             for parent, vjp in zip(node.inputs, node._vjps):
                 if parent._requires_grad:  # a constant's vector-Jacobian product is skipped
-                    _accumulate(parent, vjp(node._grad))  # a value used several times adds them up
+                    _accumulate(parent, vjp(g), g)  # a value used several times adds them up
 
     def zero_grad(self):
         """Set ``.grad`` to zero for this value and every value it depends on (constants keep ``None``)."""
         if not self._requires_grad:
             return
-        for node in self._walk(constants=False):
+        for node in self._backward_order():
             node._grad = None  # zero, made again when read
 
 
-def _accumulate(value, grad):
+def _accumulate(value, grad, upstream):
     """``value.grad += grad``, where a gradient not yet made (``None``) is zero.
 
-    The first contribution is added to 0.0 into a new array, so the result
-    is the same, to the last bit and in the sign of a zero, as adding it to
-    an array of zeros, without making that array first.
+    ``grad`` is what a vector-Jacobian product returned for the upstream
+    gradient ``upstream``. The first contribution becomes the gradient: the
+    array itself if it is a new one (not ``upstream`` itself nor a view of
+    another array), else a copy. Adding it to an array of zeros would give
+    the same numbers, except that a zero comes out as +0.0 even where the
+    contribution holds -0.0 (as ``-3.0 * 0.0`` is). That sign is settled
+    when the gradient is first read (:attr:`grad` adds 0.0 once), so
+    gradients are the same to the last bit, and in the sign of every zero,
+    as a sum started from zero, without a pass over the array now. A
+    vector-Jacobian product is linear in its upstream gradient, so an
+    unsettled zero sign in ``upstream`` changes nothing but the signs of
+    zeros in what it returns, which are settled in turn.
     """
-    if value._grad is None:
-        value._grad = np.add(grad, 0.0, out=np.empty(value.data.shape))
-    else:
+    if value._grad is not None:
         value._grad += grad
+        return
+    if not (type(grad) is np.ndarray and grad.base is None and grad is not upstream
+            and grad.dtype == np.float64):
+        grad = np.array(grad, dtype=np.float64)  # a copy: the input gets an array of its own
+    value._grad = grad
+    value._grad_unsettled = True
 
 
 def maximum(a, b):

@@ -403,3 +403,117 @@ def test_constants_leave_the_layers_gradients_bit_identical(name):
     for kind in ("constant", "plain"):
         for key, reference in grads["variable"].items():
             assert grads[kind][key].tobytes() == reference.tobytes(), (kind, key)
+
+
+# ---- gradients kept as they come (0.3): each value's .grad is an array of its own, the same
+# to the last bit, and in the sign of its zeros, as the textbook sum started from zero
+
+def textbook_gradients(out, upstream):
+    """Every value's gradient by the plain loop: zeros, then ``grad = grad + contribution``.
+
+    Also counts the contributions holding a -0.0 (which the sum from zero turns into +0.0), so
+    a test can show that its graph exercises that case.
+    """
+    order = out.topological_order()
+    grads = {id(v): np.zeros(v.shape) for v in order}
+    grads[id(out)] = grads[id(out)] + upstream
+    negative_zeros = 0
+    for node in reversed(order):
+        for parent, vjp in zip(node.inputs, node._vjps):
+            if parent.requires_grad:
+                contribution = vjp(grads[id(node)])
+                negative_zeros += int(np.sum((contribution == 0) & np.signbit(contribution)))
+                grads[id(parent)] = grads[id(parent)] + contribution
+    return grads, negative_zeros
+
+
+def _signed_zeros(p, d):
+    """ReLUs whose backward gives -0.0 (0 times a negative), and a value used three times."""
+    h = (p["x"] * d["sign"]).relu()
+    fan = h * p["w"] + h - h * 2.0
+    return ((fan @ p["m"]).relu() * d["upstream"]).sum()
+
+
+GRAPHS = dict(ARRAY_GRAPHS, signed_zeros=(
+    _signed_zeros, {"x": rand(4, 3), "w": rand(4, 3, seed=2), "m": rand(3, 2, seed=3)},
+    {"sign": np.sign(rand(4, 3, seed=4)), "upstream": rand(4, 2, seed=5)}))
+
+
+def _graph_of(name):
+    """A case of CASES (upstream of its output's shape) or a graph of GRAPHS (a scalar)."""
+    if name in CASES:
+        build, x = CASES[name]
+        out = build(Value(x)) * Value(rand(*np.shape(build(Value(x)).data), seed=7))
+        return out, np.ones(out.shape)
+    build, params, data = GRAPHS[name]
+    out = build({key: Value(a) for key, a in params.items()}, data)
+    return out, np.ones(())
+
+
+@pytest.mark.parametrize("name", sorted(CASES) + sorted(GRAPHS))
+def test_every_gradient_is_the_sum_from_zero_to_the_last_bit(name):
+    out, upstream = _graph_of(name)
+    expected, _ = textbook_gradients(out, upstream)
+    out.backward(upstream)
+    for v in out.topological_order():
+        if v.requires_grad:
+            assert v.grad.tobytes() == expected[id(v)].tobytes(), (name, v.op)
+
+
+def test_the_signed_zeros_graph_has_contributions_holding_minus_zero():
+    out, upstream = _graph_of("signed_zeros")  # so the test above can fail on their sign
+    assert textbook_gradients(out, upstream)[1] > 0
+
+
+@pytest.mark.parametrize("name", sorted(CASES) + sorted(GRAPHS))
+def test_each_gradient_is_an_array_of_its_own(name):
+    out, upstream = _graph_of(name)
+    out.backward(upstream)
+    values = out.topological_order()
+    grads = [v.grad for v in values if v.requires_grad]
+    for i, grad in enumerate(grads):
+        assert type(grad) is np.ndarray and grad.flags.writeable
+        assert not any(np.shares_memory(grad, other) for other in grads[i + 1:])
+        assert not any(np.shares_memory(grad, v.data) for v in values)
+
+
+def test_gradients_read_between_two_backward_calls_add_up_as_before():
+    out, upstream = _graph_of("signed_zeros")
+    first, _ = textbook_gradients(out, upstream)
+    x = out.topological_order()[0]
+    out.backward()
+    out.backward()  # the input's gradient is added to, unread in between
+    assert x.grad.tobytes() == (first[id(x)] + first[id(x)]).tobytes()
+    out.backward()  # and once more, after a read
+    assert x.grad.tobytes() == (first[id(x)] + first[id(x)] + first[id(x)]).tobytes()
+
+
+def test_a_later_change_to_a_plain_operand_or_to_the_labels_changes_no_gradient():
+    X, labels = rand(6, 4), np.array([0, 2, 1, 1, 0, 2])
+    w = Value(rand(4, 3, seed=2))
+    expected = (Value(X, requires_grad=False) @ w).softmax_cross_entropy(labels)
+    expected.backward()
+    w_grad = w.grad.copy()
+    w.zero_grad()
+    loss = (X @ w).softmax_cross_entropy(labels)
+    np.random.default_rng(0).shuffle(X)  # the caller's arrays change before backward
+    labels[:] = 0
+    loss.backward()
+    assert w.grad.tobytes() == w_grad.tobytes()
+
+
+def test_a_graph_is_freed_when_dropped_without_the_garbage_collector():
+    import gc
+    import weakref
+
+    w = Value(rand(3, 2))
+    out = (rand(4, 3) @ w).relu().sum()
+    out.zero_grad()
+    out.backward()  # both keep the order of the values to visit
+    hidden = weakref.ref(out.inputs[0].data)
+    gc.disable()
+    try:
+        del out
+        assert hidden() is None  # no reference cycle kept it
+    finally:
+        gc.enable()

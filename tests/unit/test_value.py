@@ -519,3 +519,19 @@ def test_topological_order_is_that_of_a_recursive_depth_first_search():
             values.append(values[a] * values[b] if rng.random() < 0.5 else values[a] + values[b])
         out = values[-1]
         assert out.topological_order() == _recursive_order(out)
+
+
+def test_a_gradient_set_by_hand_is_kept_as_given():
+    x = Value(np.array([1.0, -1.0]))
+    given = np.array([-0.0, 2.0])
+    x.grad = given
+    assert x.grad is given and np.signbit(x.grad[0])  # not settled: it is the caller's array
+    (x * 3.0).sum().backward()
+    assert x.grad is given and x.grad.tolist() == [3.0, 5.0]  # added to, as before
+
+
+def test_a_value_has_a_fixed_set_of_attributes():
+    x = Value(1.0, label="x")
+    x.label = "renamed"
+    with pytest.raises(AttributeError):
+        x.colour = "red"  # no dictionary per value (__slots__)
