@@ -43,6 +43,8 @@
     box.classList.toggle(FADE_LEFT, scrolls && box.scrollLeft > 1);
     box.classList.toggle(FADE_RIGHT, scrolls && box.scrollLeft < hidden - 1);
     if (scrolls) {
+      // a keyboard reaches what scrolls (the theme does this for its tables and code)
+      if (!box.hasAttribute("tabindex")) box.tabIndex = 0;
       // the fade spares the scroll bar, where the platform draws one
       const style = getComputedStyle(box);
       const borders = parseFloat(style.borderTopWidth) + parseFloat(style.borderBottomWidth);
@@ -72,8 +74,9 @@
   function markReduced(img) {
     const link = img.closest("a.image-reference");
     if (!link || !img.naturalWidth) return;
-    // the PNGs have twice the pixels of their natural CSS size (mathnotes._figures)
-    const reduced = img.getBoundingClientRect().width < img.naturalWidth / 2 - 1;
+    // the PNGs have twice the pixels of their natural CSS size (mathnotes._figures);
+    // img.width is the picture's shown width, without the card dark mode puts around it
+    const reduced = img.width < img.naturalWidth / 2 - 1;
     link.classList.toggle("mathnotes-zoomable", reduced);
   }
 
