@@ -4,8 +4,8 @@ Run after the book is built (``make test`` does both). Every page of ``_build/ht
 loaded from a local web server in headless Chromium (once per view, ``conftest.report``);
 the test fails on a console error, a failed request, a request to any other host, a broken
 internal link or image, an image without alt text, math left as raw TeX, or a widget shown
-as a live control. A screenshot of each page in each view is saved under
-``_build/screenshots`` for a person to look at.
+as a live control. With ``BOOK_SCREENSHOTS=1``, a screenshot of each page in each view is
+saved under ``_build/screenshots`` for a person to look at (``pages.py``).
 """
 
 from urllib.parse import unquote, urljoin, urlparse
