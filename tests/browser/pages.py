@@ -144,8 +144,9 @@ LAYOUT_JS = """() => {
         return where(pre) + ': ' + longest.trim();
       });
 
+  // printed text and the tables of HTML outputs (numbers); Markdown output wraps as text
   const wrapping = [...article.querySelectorAll(
-        'div.cell_output pre, div.cell_output td, div.cell_output th')]
+        'div.cell_output pre, div.cell_output .text_html td, div.cell_output .text_html th')]
       .filter(e => !['pre', 'nowrap'].includes(getComputedStyle(e).whiteSpace))
       .map(e => e.textContent.slice(0, 50));
 

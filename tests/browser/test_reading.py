@@ -3,7 +3,7 @@
 - both menus (chapters, contents) open and close on a click at both widths;
 - the page follows the reader's system colour scheme;
 - at 390 px no page scrolls sideways and no formula is cut off;
-- printed output keeps its lines (tables of numbers scroll, never wrap);
+- printed output keeps its lines (text and HTML tables of numbers scroll, never wrap);
 - code boxes fit the column at 1280 px, solutions (dropdowns) as wide as other code.
 
 All but the menus read the one load of each page per view (``conftest.report``).
