@@ -20,37 +20,33 @@ import pytest
 from conftest import PAGES, per_page
 
 MIN_SCALE = 0.8  # as in _static/mathnotes.js
-VIEWS = ["desktop", "phone"]
+# every test below runs on every page in both views
+pytestmark = [
+    pytest.mark.parametrize("view", ["desktop", "phone"]),
+    pytest.mark.parametrize("path", per_page(PAGES)),
+]
 
 
-@pytest.mark.parametrize("view", VIEWS)
-@pytest.mark.parametrize("path", per_page(PAGES))
+def _none(found, path, view, what):
+    assert not found, f"{path} ({view}): {what}:\n  " + "\n  ".join(found)
+
+
 def test_inline_formulas_never_scroll_or_clip(report, path, view):
-    bad = report(path, view)["layout"]["inline"]
-    assert not bad, f"{path} ({view}): inline formulas that do not flow with the text:\n  " + (
-        "\n  ".join(bad))
+    _none(report(path, view)["layout"]["inline"], path, view,
+          "inline formulas that do not flow with the text")
 
 
-@pytest.mark.parametrize("view", VIEWS)
-@pytest.mark.parametrize("path", per_page(PAGES))
 def test_display_formulas_shrink_no_further_than_legible(report, path, view):
     small = [f"{d['what']} (at {d['scale']:.0%})"
              for d in report(path, view)["layout"]["displays"] if d["scale"] < MIN_SCALE - 0.005]
-    assert not small, f"{path} ({view}): formulas shrunk below {MIN_SCALE:.0%}:\n  " + (
-        "\n  ".join(small))
+    _none(small, path, view, f"formulas shrunk below {MIN_SCALE:.0%}")
 
 
-@pytest.mark.parametrize("view", VIEWS)
-@pytest.mark.parametrize("path", per_page(PAGES))
 def test_what_scrolls_sideways_shows_it(report, path, view):
     silent = [f"{s['what']} ({s['hidden']} px hidden)"
               for s in report(path, view)["layout"]["scrollers"] if not s["cue"]]
-    assert not silent, f"{path} ({view}): boxes that scroll sideways with no cue:\n  " + (
-        "\n  ".join(silent))
+    _none(silent, path, view, "boxes that scroll sideways with no cue")
 
 
-@pytest.mark.parametrize("view", VIEWS)
-@pytest.mark.parametrize("path", per_page(PAGES))
 def test_nothing_is_clipped(report, path, view):
-    clipped = report(path, view)["layout"]["clipped"]
-    assert not clipped, f"{path} ({view}): content cut off:\n  " + "\n  ".join(clipped)
+    _none(report(path, view)["layout"]["clipped"], path, view, "content cut off")
