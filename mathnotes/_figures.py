@@ -2,7 +2,9 @@
 
 Every picture is rendered at :data:`PIXEL_DENSITY` pixels per CSS pixel and
 shown at its natural CSS size (a figure inch is ``dpi`` CSS pixels), so it is
-sharp on high-density screens and its text has the size the figure chose.
+sharp on high-density screens and its text has the size the figure chose. A
+kept picture also records the size of its smallest text (:func:`smallest_text`),
+so that a page can tell how small that text is once the picture is scaled.
 """
 
 import io
@@ -13,9 +15,12 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 from PIL import Image
+from PIL.PngImagePlugin import PngInfo
 
 PIXEL_DENSITY = 2  # PNG pixels per CSS pixel, as on a phone or a "retina" screen
+SMALLEST_TEXT_KEY = "mathnotes smallest text pt"  # the PNG text chunk of smallest_text
 
 
 def png_bytes(fig, *, dpi=100):
@@ -36,7 +41,8 @@ def png_bytes(fig, *, dpi=100):
     Returns
     -------
     bytes
-        The PNG file, with a palette (see :func:`encode_png`).
+        The PNG file, with a palette (see :func:`encode_png`) and the size of
+        the figure's smallest text (see :func:`smallest_text`).
 
     Examples
     --------
@@ -46,10 +52,39 @@ def png_bytes(fig, *, dpi=100):
     """
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi * PIXEL_DENSITY, bbox_inches="tight")
-    return encode_png(Image.open(buffer), kept=True)
+    return encode_png(Image.open(buffer), kept=True, text_points=_smallest_text_points(fig))
 
 
-def encode_png(image, *, kept):
+def _smallest_text_points(fig):
+    """The font size in points of the smallest visible text of a drawn figure, or None."""
+    sizes = [
+        text.get_fontsize()
+        for text in fig.findobj(Text)
+        if text.get_visible() and text.get_text().strip()
+    ]
+    return min(sizes, default=None)
+
+
+def smallest_text(png):
+    """The font size in points of the smallest text in a kept picture, or None.
+
+    :func:`png_bytes` and the kept pictures of :class:`FigureRedrawer`
+    record it in the PNG (a text chunk); at the picture's natural size a
+    point is ``100 / 72`` CSS pixels, and a picture shown smaller scales it
+    down. None when the picture has no text or did not record it.
+
+    Examples
+    --------
+    >>> fig = CellFigure(figsize=(2, 1))
+    >>> label = fig.text(0.5, 0.5, "small", fontsize=7.5)
+    >>> smallest_text(png_bytes(fig))
+    7.5
+    """
+    value = Image.open(io.BytesIO(png)).text.get(SMALLEST_TEXT_KEY)
+    return None if value is None else float(value)
+
+
+def encode_png(image, *, kept, text_points=None):
     """PNG bytes of a PIL image, for a picture that is kept or one that is soon replaced.
 
     Parameters
@@ -62,12 +97,18 @@ def encode_png(image, *, kept):
         makes the file about four times smaller. False for a picture redrawn
         while a slider moves: full colour, light zlib compression, several
         times faster to encode.
+    text_points : float, optional
+        For a kept picture, the size of its smallest text, recorded in the
+        PNG (see :func:`smallest_text`).
     """
     image = image.convert("RGB")
     buffer = io.BytesIO()
     if kept:
+        info = PngInfo()
+        if text_points is not None:
+            info.add_text(SMALLEST_TEXT_KEY, f"{text_points:g}")
         palette = image.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
-        palette.save(buffer, format="png", optimize=True)
+        palette.save(buffer, format="png", optimize=True, pnginfo=info)
     else:
         image.save(buffer, format="png", compress_level=1)
     return buffer.getvalue()
@@ -131,7 +172,9 @@ class FigureRedrawer:
         # figure stale, though nothing drawn changed: without this, the next move would
         # redraw everything.
         fig.stale = False
-        return encode_png(Image.fromarray(self._trimmed(canvas)), kept=kept)
+        text_points = _smallest_text_points(fig) if kept else None
+        return encode_png(Image.fromarray(self._trimmed(canvas)), kept=kept,
+                          text_points=text_points)
 
     def _trim_box(self, fig):
         """The rectangle of pixels ``png_bytes`` keeps: what is drawn, and savefig's padding."""

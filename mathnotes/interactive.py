@@ -2,13 +2,18 @@
 
 A static HTML page has no Python kernel, so a widget there would be an empty
 box or a dead control. :func:`interactive_figure` returns a widget whose
-display bundle carries, next to the live widget, an HTML picture of the
-default state with a sentence saying where the live version runs. JupyterLab
-shows the widget; the book (configured to skip the widget view) shows the
-picture, and so does JupyterLab for a saved notebook before the cell is run
-again (the saved notebook keeps no widget view, see ``lab/``).
+display bundle carries, next to the live widget, a picture of the default
+state in two forms: a PNG (``image/png``, with its shown size in the output's
+metadata, like every other figure of a notebook) and an HTML figure holding
+the same picture with a sentence saying where the live version runs.
+JupyterLab shows the widget, and the HTML figure for a saved notebook before
+the cell is run again (the saved notebook keeps no widget view, see ``lab/``).
+The book, configured to skip the widget view, shows the PNG as a numbered
+figure when the cell's metadata gives it a caption and a name (the
+``mystnb.figure`` of any figure cell), with :data:`BOOK_NOTE` under the
+caption; a cell without them shows the HTML figure.
 
-The picture carries two notes: :data:`BOOK_NOTE` for the HTML book and
+The HTML figure carries two notes: :data:`BOOK_NOTE` for the HTML book and
 :data:`LAB_NOTE`, marked ``hidden``, which the JupyterLab set up by
 ``make lab`` shows instead (``lab/custom/custom.css``).
 """
@@ -27,6 +32,7 @@ BOOK_NOTE = (
     "(see the introduction) to move the sliders."
 )
 LAB_NOTE = "Static picture of the default state. Run this cell to move the sliders."
+PLAIN_PREFIX = "LiveFigure: "  # the text form is this, then the alt text
 
 
 class LiveFigure(ipywidgets.VBox):
@@ -111,8 +117,10 @@ class LiveFigure(ipywidgets.VBox):
     def _repr_mimebundle_(self, **kwargs):
         bundle = super()._repr_mimebundle_(**kwargs) or {}
         bundle["text/html"] = self.static_html()
-        bundle["text/plain"] = f"LiveFigure: {self.alt}"
-        return bundle
+        bundle["image/png"] = base64.b64encode(self.static_png).decode("ascii")
+        bundle["text/plain"] = f"{PLAIN_PREFIX}{self.alt}"
+        width, height = shown_size(self.static_png)
+        return bundle, {"image/png": {"width": width, "height": height}}
 
 
 def _control(name, abbrev):
@@ -140,9 +148,14 @@ def interactive_figure(draw, *, alt, caption=None, **sliders):
         time and return it again (see
         :class:`mathnotes.interactive.LiveFigure`).
     alt : str
-        Alt text of the static picture: what the default state shows.
+        Alt text of the static picture: what the default state shows. The
+        book uses it unless the cell's metadata gives another
+        (``mystnb.image.alt``).
     caption : str, optional
-        A sentence shown under the static picture.
+        A sentence shown under the HTML form of the static picture. In the
+        book, give the figure its caption and name in the cell's metadata
+        instead (``mystnb.figure``), as for any figure: it is then numbered,
+        its caption may hold maths, and this one is not shown there.
     **sliders
         One ipywidgets control or abbreviation per argument of ``draw``, as
         for :func:`ipywidgets.interact`: ``(min, max, step)`` gives a slider

@@ -9,6 +9,7 @@ Each picture draws into ``ax`` (or ``axes``) when given, else into a new
 :class:`~mathnotes._figures.CellFigure`, and returns the figure.
 """
 
+import ipywidgets as widgets
 import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -17,6 +18,7 @@ from mpl_toolkits.mplot3d.art3d import Poly3DCollection
 
 from mathnotes._figures import CellFigure
 from mathnotes._validate import finite_array, real
+from mathnotes.interactive import interactive_figure
 
 _NAMES = ("x", "y", "z")
 
@@ -773,6 +775,31 @@ def plot_system_2x2(A, b, *, axes=None, reach=3.0, figsize=(8.0, 5.1)):
         The figure holding the two axes.
     """
     return System2x2Picture(axes=axes, reach=reach, figsize=figsize).update(A, b)
+
+
+def explorer_2x2(draw):
+    """The sliders of chapter 1's explorer, around ``draw(angle, b2)``.
+
+    ``draw`` returns the figure of :func:`rotating_row_system` at those
+    values (a :class:`System2x2Picture` updated in place). The sliders turn
+    the second row (``angle``, in degrees) and shift its line (``b2``); they
+    start at 0 and 0.5, a system with one solution, which the alt text of
+    the static picture describes.
+
+    Returns
+    -------
+    mathnotes.interactive.LiveFigure
+        Display it as a cell's last expression.
+    """
+    return interactive_figure(
+        draw,
+        alt=("Left, the row picture: a fixed blue line and an orange line "
+             "crossing it at one black point. Right, the column picture: two "
+             "column arrows and the black arrow b, reached by dashed multiples "
+             "of the columns."),
+        angle=widgets.FloatSlider(value=0, min=-90, max=180, step=5, description="angle (deg)"),
+        b2=widgets.FloatSlider(value=0.5, min=-2, max=2, step=0.25, description="b2"),
+    )
 
 
 def plot_least_squares(t, y, coef, *, figsize=(8.0, 4.3)):

@@ -6,6 +6,7 @@ Every function returns a :class:`~mathnotes._figures.CellFigure`: it is shown
 it is only assigned.
 """
 
+import ipywidgets as widgets
 import numpy as np
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import MaxNLocator
@@ -13,6 +14,7 @@ from matplotlib.ticker import MaxNLocator
 from bookcode.figures import as_matrix, plot_matrices
 from mathnotes._figures import CellFigure
 from mathnotes._validate import finite_array, function, integer, real
+from mathnotes.interactive import interactive_figure
 
 
 def plot_shape_cases(jacobians, *, fmt="{:.2g}"):
@@ -232,3 +234,34 @@ def draw_grid_deformation(f, jacobian, point, *, radius=0.3, lines=5, figsize=(7
         ``lines`` < 2, or ``f`` or the Jacobian have the wrong shape.
     """
     return GridDeformationPicture(f, jacobian, lines=lines, figsize=figsize).update(point, radius)
+
+
+def grid_explorer(draw, start, *, radius=0.15):
+    """The sliders of chapter 3's deforming grid, around ``draw(x1, x2, radius)``.
+
+    ``draw`` returns the figure for a point and a grid radius (a
+    :class:`GridDeformationPicture` updated in place). The sliders start at
+    ``start`` and ``radius``; the alt text of the static picture describes
+    the start the chapter chose, near the line where ``det J = 0``.
+
+    Returns
+    -------
+    mathnotes.interactive.LiveFigure
+        Display it as a cell's last expression.
+    """
+    x1, x2 = finite_array(start, "start", shape=(2,))
+
+    def slider(name, value, low, high):
+        return widgets.FloatSlider(value=value, min=low, max=high, step=0.05, description=name)
+
+    return interactive_figure(
+        draw,
+        alt=(f"A square grid around the point ({x1:g}, {x2:g}) and its image "
+             "under the map: a thin sliver in which both arrows, the "
+             "columns of J, point up and to the right at nearly the "
+             "same angle, and the dashed linear mesh follows the "
+             "curved one closely."),
+        x1=slider("x1", x1, -1.5, 1.5),
+        x2=slider("x2", x2, -1.5, 1.5),
+        radius=slider("radius", real(radius, "radius"), 0.05, 0.8),
+    )

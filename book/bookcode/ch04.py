@@ -9,11 +9,14 @@ a Jacobian product are drawn by :func:`bookcode.figures.plot_matmul_shapes`.
 
 import math
 
+import ipywidgets as widgets
 import numpy as np
 from matplotlib.transforms import Bbox
 
+from mathnotes import explore
 from mathnotes._figures import CellFigure
 from mathnotes._validate import choice, function, integer, real
+from mathnotes.interactive import interactive_figure
 
 _ORDERS = ("forward", "reverse")
 
@@ -336,6 +339,57 @@ def plot_total_derivative(f, paths, x0, *, width=1.5, figsize=(8.0, 3.2)):
         The figure of the two panels.
     """
     return TotalDerivativePicture(f, paths, width=width, figsize=figsize).update(x0)
+
+
+def paths_explorer(draw, paths, *, x0=1.0):
+    """The slider of chapter 4's explorer of ``y = x + x**2``, around ``draw(x0)``.
+
+    ``draw`` returns the figure at a point (a :class:`TotalDerivativePicture`
+    updated in place); ``paths`` are its two paths, the direct one first.
+    The slider starts at ``x0``; the alt text of the static picture gives
+    the slopes of the paths there, computed from ``paths``.
+
+    Returns
+    -------
+    mathnotes.interactive.LiveFigure
+        Display it as a cell's last expression.
+    """
+    x0 = real(x0, "x0")
+    direct, through = (float(path(x0)) for path in paths.values())
+    total = direct + through
+    return interactive_figure(
+        draw,
+        alt=(f"Left: the parabola y = x + x squared with a black dot at x = {x0:g}. "
+             f"A solid green tangent with slope {total:g} touches the curve there; "
+             f"dashed tangents with slopes {direct:g} (the direct path) and {through:g} "
+             "(the path through u1) cross it instead. Right: bars of height "
+             f"{direct:g} and {through:g} and a green bar of height {total:g} for their sum."),
+        x0=widgets.FloatSlider(value=x0, min=-2.0, max=2.0, step=0.1, description="x"),
+    )
+
+
+def tanh_circuit_explorer(build, *, x=0.8, w=1.5):
+    """Chapter 4's circuit of ``y = x tanh(w x)``: :func:`mathnotes.explore` with two sliders.
+
+    ``build(x, w)`` returns the output :class:`~mathnotes.Value` of the traced
+    computation. The sliders start at ``x`` and ``w``, which the alt text of
+    the static picture gives.
+
+    Returns
+    -------
+    mathnotes.interactive.LiveFigure
+        Display it as a cell's last expression.
+    """
+    x, w = real(x, "x"), real(w, "w")
+    return explore(
+        build,
+        alt=(f"A circuit for y = x tanh(w x) at x = {x:g} and w = {w:g}: x and w "
+             "meet in a multiply, then tanh gives a, and a second multiply "
+             "combines a with x again to give y. Every box shows its value "
+             "and gradient."),
+        x=widgets.FloatSlider(value=x, min=-2.0, max=2.0, step=0.1),
+        w=widgets.FloatSlider(value=w, min=-3.0, max=3.0, step=0.1),
+    )
 
 
 def plot_mode_costs(n_values, *, hidden=(64, 64), outputs=1, ax=None, figsize=(6.5, 4.0)):

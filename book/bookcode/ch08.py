@@ -12,6 +12,8 @@ from matplotlib.colors import to_rgba
 from matplotlib.patches import Rectangle
 
 from mathnotes._figures import CellFigure
+from mathnotes._validate import integer
+from mathnotes.interactive import interactive_figure
 
 
 def unbroadcast(grad, shape):
@@ -375,6 +377,34 @@ def plot_attention_gradient(P, dK, dV, query, ax=None):
     """The picture of :class:`AttentionGradientPicture` for ``P``, ``dK``, ``dV`` and ``query``
     (as for its ``update``); ``ax`` is a pair of axes or None. Returns the figure."""
     return AttentionGradientPicture(len(P), ax).update(P, dK, dV, query)
+
+
+def causal_explorer(draw, T):
+    """The sliders of chapter 8's causal-mask figure, around ``draw(query, causal)``.
+
+    ``draw`` returns the figure for a query position, counted from 1 to
+    ``T``, with or without the causal mask (an
+    :class:`AttentionGradientPicture` updated in place). The sliders start
+    in the middle of the positions with the mask on, which the alt text of
+    the static picture describes.
+
+    Returns
+    -------
+    mathnotes.interactive.LiveFigure
+        Display it as a cell's last expression.
+    """
+    T = integer(T, "T", minimum=2)
+    return interactive_figure(
+        draw,
+        alt=(f"Left, a heat map of the {T} by {T} attention weights with "
+             "one query row outlined in red; with the causal mask every entry "
+             "above the diagonal is white (zero). Right, a bar chart over the "
+             "key positions of the size of each row of dK and dV when only the "
+             "outlined query's output has a gradient: with the mask, every bar "
+             "to the right of the dotted line after the query is zero."),
+        query=(1, T, 1),
+        causal=True,
+    )
 
 
 # The same layers from mathnotes.Value operations: the tracer derives the backward pass.

@@ -1,81 +1,156 @@
-"""The book's figures as a reader's browser shows them (issue 13).
+"""The book's figures as a reader's browser shows them (issues 13 and 19).
 
-Every picture of a chapter (outputs and the static pictures of the
-interactive figures) is checked in headless Chromium at a 1280 px window:
-it has at least 1.5 times the pixels of its shown width (sharp on a
-high-density screen), and its smallest text, the book style's smallest font
-(``figures.SMALLEST_FONT_POINTS``, at 100 CSS pixels per figure inch) scaled
-as the picture is scaled, is at least 9 CSS pixels. A figure drawn wider than
-the column passes only if the page shows it at its natural size (in a box
-that scrolls sideways). Uses the ``browser`` and ``server`` fixtures of
-``conftest.py``.
+Every picture of a chapter (outputs, and the static pictures of the interactive figures)
+is checked in both views (``conftest.report``):
+
+- it fits the column: nothing of it lies beyond the text column, and no box around it
+  scrolls sideways;
+- it keeps its proportions;
+- at 1280 px it has at least 1.5 pixels per CSS pixel (sharp on a high-density screen),
+  and its smallest text, scaled as the picture is scaled, is at least 9 CSS px. The size of
+  that text comes from the PNG (``mathnotes._figures.smallest_text``; the book style's
+  smallest size for a picture that did not record it), at 100 CSS px per figure inch;
+- a picture shown smaller than its natural size opens at full size in a new tab (the PNG
+  itself), where its smallest text is at least 9 CSS px;
+- an interactive figure's stand-in is a numbered figure with the book's note under its
+  caption, and captions are at the weight and colour of the text, not faint;
+- in dark mode every picture of an output sits on the same card.
 """
 
-from pathlib import Path
-
 import pytest
+from conftest import CHAPTERS, per_page
 
-from bookcode.figures import SMALLEST_FONT_POINTS
-
-HTML = Path(__file__).resolve().parents[2] / "_build" / "html"
-CHAPTERS = sorted(str(p.relative_to(HTML)) for p in HTML.glob("book/ch*.html"))
 MIN_DENSITY = 1.5  # image pixels per shown CSS pixel
 MIN_TEXT_PX = 9.0
 CSS_PX_PER_POINT = 100 / 72  # a figure inch is 100 CSS pixels at natural size
+PIXEL_DENSITY = 2  # the PNGs have twice the pixels of their natural CSS size
 
-IMAGES_JS = """() => [...document.querySelectorAll('main img')]
-  .filter(img => img.src.startsWith('data:image/png') || img.src.endsWith('.png'))
-  .map(img => ({
-    alt: (img.alt || '').slice(0, 60),
-    natural: img.naturalWidth,
-    shown: img.getBoundingClientRect().width,
-    declared: img.getAttribute('width') ? parseFloat(img.getAttribute('width')) : null,
-  }))"""
+# Figures whose smallest text is below 9 CSS px at 1280 px. Their chapters re-lay them out;
+# then delete the page from this list (the mark is strict: a fixed page fails until then).
+SMALL_TEXT_AT_DESKTOP = {
+    "book/ch08_modern_layers.html": "Fig 8.1, the batch-norm circuit, is 1220 px wide with "
+                                    "4.3 pt text: 3.2 CSS px in the column",
+}
+# Figures that reach into the margin at 1280 px: cells tagged full-width. Their chapters
+# re-lay them out; then delete the page from this list.
+WIDER_THAN_THE_COLUMN = {
+    "book/ch05_backpropagation.html": "Figs 5.4 and 5.5, circuits in cells tagged full-width, "
+                                      "reach 144 and 203 px into the margin",
+}
+# Chapters whose interactive figures still show the former stand-in (an HTML figure with an
+# unnumbered caption): convert them as CONTRIBUTING's "Widgets" says, then delete the page.
+FORMER_STAND_INS = {
+    path: "its interactive figure is not converted yet"
+    for path in ("book/ch02_partial_derivatives.html", "book/ch05_backpropagation.html",
+                 "book/ch06_matmul_gradients.html", "book/ch07_training.html")
+}
 
 
-@pytest.mark.parametrize("path", CHAPTERS)
-def test_every_figure_is_sharp_and_its_text_readable(browser, server, path):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    try:
-        page = context.new_page()
-        page.goto(server + path, wait_until="load")
-        images = page.evaluate(IMAGES_JS)
-    finally:
-        context.close()
-    assert images, f"{path}: no figure found"
+def _figures(report, path, view):
+    figures = [f for f in report(path, view)["layout"]["figures"] if f["naturalWidth"]]
+    assert figures, f"{path}: no figure found"
+    return figures
+
+
+def _text_px(figure, shown_width):
+    natural_css = figure["naturalWidth"] / PIXEL_DENSITY
+    return figure["textPoints"] * CSS_PX_PER_POINT * shown_width / natural_css
+
+
+def _beyond_the_column(report, path, view):
+    return [f"{f['alt']!r}: {f['beyond']} px beyond the column" if f["beyond"] > 1
+            else f"{f['alt']!r}: in a box that scrolls ({f['scroller']})"
+            for f in _figures(report, path, view) if f["beyond"] > 1 or f["scroller"]]
+
+
+@pytest.mark.parametrize("path", per_page(CHAPTERS, strict_failures=WIDER_THAN_THE_COLUMN))
+def test_every_figure_fits_the_column_at_desktop_width(report, path):
+    wide = _beyond_the_column(report, path, "desktop")
+    assert not wide, f"{path} (desktop): " + "; ".join(wide)
+
+
+@pytest.mark.parametrize("path", per_page(CHAPTERS))
+def test_every_figure_fits_the_column_on_a_phone(report, path):
+    wide = _beyond_the_column(report, path, "phone")
+    assert not wide, f"{path} (phone): " + "; ".join(wide)
+
+
+@pytest.mark.parametrize("view", ["desktop", "phone"])
+@pytest.mark.parametrize("path", per_page(CHAPTERS))
+def test_no_figure_is_stretched_or_squeezed(report, path, view):
+    bent = []
+    for f in _figures(report, path, view):
+        ratio = (f["shownWidth"] / f["shownHeight"]) / (f["naturalWidth"] / f["naturalHeight"])
+        if abs(ratio - 1) > 0.02:
+            bent.append(f"{f['alt']!r}: {ratio:.2f}")
+    assert bent == [], f"{path} ({view}), shown / natural aspect ratio: " + "; ".join(bent)
+
+
+@pytest.mark.parametrize("path", per_page(CHAPTERS))
+def test_every_figure_is_sharp(report, path):
+    blurred = [f"{f['alt']!r}: {f['naturalWidth'] / f['shownWidth']:.2f} pixels per CSS pixel"
+               for f in _figures(report, path, "desktop")
+               if f["naturalWidth"] / f["shownWidth"] < MIN_DENSITY]
+    assert blurred == [], f"{path}: " + "; ".join(blurred)
+
+
+@pytest.mark.parametrize("path", per_page(CHAPTERS, strict_failures=SMALL_TEXT_AT_DESKTOP))
+def test_figure_text_readable_at_desktop_width(report, path):
+    small = []
+    for f in _figures(report, path, "desktop"):
+        text = _text_px(f, f["shownWidth"])
+        if text < MIN_TEXT_PX - 0.05:
+            small.append(f"{f['alt']!r}: {f['textPoints']:g} pt text shown at {text:.1f} CSS px "
+                         f"(shown {f['shownWidth']:.0f} px of {f['naturalWidth'] / 2:.0f})")
+    assert small == [], f"{path}: " + "; ".join(small)
+
+
+@pytest.mark.parametrize("view", ["desktop", "phone"])
+@pytest.mark.parametrize("path", per_page(CHAPTERS))
+def test_a_reduced_figure_opens_at_full_size(report, path, view):
+    page = report(path, view)
+    links = {image["src"]: image for image in page["images"]}
     problems = []
-    for image in images:
-        density = image["natural"] / image["shown"]
-        if density < MIN_DENSITY:
-            problems.append(f"{image['alt']!r}: {density:.2f} pixels per CSS pixel")
-        # the natural CSS size is half the pixels; a smaller shown size scales the text down
-        natural_css = image["natural"] / 2
-        smallest_text = SMALLEST_FONT_POINTS * CSS_PX_PER_POINT * image["shown"] / natural_css
-        if smallest_text < MIN_TEXT_PX - 0.05:
-            problems.append(f"{image['alt']!r}: text of {smallest_text:.1f} CSS px "
-                            f"(shown {image['shown']:.0f} px of {natural_css:.0f})")
+    for f in _figures(report, path, view):
+        if f["shownWidth"] >= f["naturalWidth"] / PIXEL_DENSITY - 1 or f["formerStandIn"]:
+            continue  # at its natural size, or a former stand-in (FORMER_STAND_INS)
+        image = links[f["src"]]
+        if not (f["zoomable"] and image["linkHref"] == f["src"] and image["linkTarget"] == "_blank"):
+            problems.append(f"{f['alt']!r}: shown reduced with no full-size view")
+        # a browser shows the PNG alone at one image pixel per CSS pixel
+        full = _text_px(f, f["naturalWidth"])
+        if full < MIN_TEXT_PX - 0.05:
+            problems.append(f"{f['alt']!r}: text of {full:.1f} CSS px at full size")
+    assert problems == [], f"{path} ({view}): " + "; ".join(problems)
+
+
+@pytest.mark.parametrize("path", per_page(CHAPTERS, strict_failures=FORMER_STAND_INS))
+def test_interactive_figures_read_like_numbered_figures(report, path):
+    page = report(path, "desktop")
+    problems = []
+    if page["oldStandIns"]:
+        problems.append(f"{page['oldStandIns']} stand-in(s) in the former form (no number)")
+    for figure in page["liveFigures"]:
+        if not figure["numbered"]:
+            problems.append(f"{figure['id']}: no number")
+        if not figure["note"]:
+            problems.append(f"{figure['id']}: no note saying where the sliders work")
+        elif figure["noteSize"] >= figure["captionSize"]:
+            problems.append(f"{figure['id']}: the note is not smaller than the caption")
     assert problems == [], f"{path}: " + "; ".join(problems)
 
 
-ASPECT_JS = """() => [...document.querySelectorAll('main img')]
-  .filter(img => img.naturalWidth > 0 && img.getBoundingClientRect().width > 0)
-  .map(img => {
-    const r = img.getBoundingClientRect();
-    return {alt: (img.alt || '').slice(0, 60),
-            natural: img.naturalWidth / img.naturalHeight, shown: r.width / r.height};
-  })"""
+@pytest.mark.parametrize("view", ["desktop", "phone"])
+@pytest.mark.parametrize("path", per_page(CHAPTERS))
+def test_captions_are_not_faint(report, path, view):
+    page = report(path, view)
+    faint = [f"{c['text']!r}: weight {c['weight']}, colour {c['colour']}"
+             for c in page["captions"]
+             if c["weight"] < 400 or c["colour"] != page["textColour"]]
+    assert faint == [], f"{path} ({view}): captions fainter than the text: " + "; ".join(faint)
 
 
-@pytest.mark.parametrize("width", [390, 1280])
-@pytest.mark.parametrize("path", CHAPTERS)
-def test_no_figure_is_stretched_or_squeezed(browser, server, path, width):
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    try:
-        page = context.new_page()
-        page.goto(server + path, wait_until="load")
-        images = page.evaluate(ASPECT_JS)
-    finally:
-        context.close()
-    bent = [f"{image['alt']!r}: {image['shown'] / image['natural']:.2f}"
-            for image in images if abs(image["shown"] / image["natural"] - 1) > 0.02]
-    assert bent == [], f"{path} at {width} px, shown / natural aspect ratio: " + "; ".join(bent)
+@pytest.mark.parametrize("path", per_page(CHAPTERS))
+def test_every_output_picture_sits_on_the_same_card_in_dark_mode(report, path):
+    cards = {tuple(image["card"]) for image in report(path, "phone")["images"] if image["card"]}
+    assert len(cards) <= 1, f"{path}: pictures on different cards in dark mode: {cards}"

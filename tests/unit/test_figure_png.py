@@ -15,6 +15,7 @@ from mathnotes._figures import (
     pixel_size,
     png_bytes,
     shown_size,
+    smallest_text,
 )
 
 
@@ -39,6 +40,16 @@ def test_cell_output_metadata_is_half_the_pixels():
     width, height = pixel_size(png)
     assert metadata == {"width": width / 2, "height": height / 2}
     assert (metadata["width"], metadata["height"]) == shown_size(png)
+
+
+def test_both_renderers_record_the_smallest_text_of_a_kept_picture():
+    fig = _figure(3.0, 2.0)
+    fig.axes[0].set_title("a title", fontsize=12)
+    fig.axes[0].tick_params(labelsize=6.5)
+    assert smallest_text(png_bytes(fig)) == 6.5  # the tick labels, drawn by savefig
+    assert smallest_text(FigureRedrawer().png(fig, kept=True)) == 6.5
+    assert smallest_text(FigureRedrawer().png(fig, kept=False)) is None  # soon replaced
+    assert smallest_text(png_bytes(CellFigure(figsize=(1, 1)))) is None  # no text at all
 
 
 def test_text_form_is_the_same_as_before():

@@ -1,6 +1,9 @@
 """mathnotes.interactive_figure: live sliders, a static picture for the book."""
 
+import base64
 import io
+import sys
+from pathlib import Path
 
 import ipywidgets
 import matplotlib
@@ -12,7 +15,11 @@ import pytest  # noqa: E402
 from PIL import Image  # noqa: E402
 
 import mathnotes as mn  # noqa: E402
-from mathnotes.interactive import BOOK_NOTE, LAB_NOTE  # noqa: E402
+from mathnotes._figures import shown_size, smallest_text  # noqa: E402
+from mathnotes.interactive import BOOK_NOTE, LAB_NOTE, PLAIN_PREFIX  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
+import live_figures  # noqa: E402  (the book's side of the bundle)
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -50,7 +57,7 @@ def test_abbreviation_starts_in_the_middle():
 
 
 def test_bundle_has_widget_and_static_fallback():
-    bundle = make(caption="Move it.")._repr_mimebundle_()
+    bundle, _ = make(caption="Move it.")._repr_mimebundle_()
     assert WIDGET_VIEW in bundle
     html = bundle["text/html"]
     assert html.startswith('<figure class="mathnotes-static-widget">')
@@ -58,6 +65,26 @@ def test_bundle_has_widget_and_static_fallback():
     assert "data:image/png;base64," in html
     assert "Move it." in html and "JupyterLab" in html
     assert bundle["text/plain"] == "LiveFigure: A line of slope 1."
+
+
+def test_bundle_carries_the_picture_as_a_png_at_its_natural_size():
+    # myst-nb shows it like any figure output: in the figure of the cell's metadata
+    live = make()
+    bundle, metadata = live._repr_mimebundle_()
+    png = base64.b64decode(bundle["image/png"])
+    assert png == live.static_png
+    width, height = shown_size(png)
+    assert metadata == {"image/png": {"width": width, "height": height}}
+    assert smallest_text(png) is not None  # the browser tests read it
+
+
+def test_the_book_recognises_the_bundle_and_finds_its_note_and_alt():
+    # tools/live_figures.py reads these marks from the stored output
+    bundle, _ = make()._repr_mimebundle_()
+    assert live_figures.STATIC_PICTURE in bundle["text/html"]
+    assert live_figures.BOOK_NOTE.search(bundle["text/html"]).group(1) == BOOK_NOTE
+    assert live_figures.PLAIN_PREFIX == PLAIN_PREFIX
+    assert bundle["text/plain"].removeprefix(live_figures.PLAIN_PREFIX) == "A line of slope 1."
 
 
 def test_static_picture_has_a_note_for_the_book_and_one_for_jupyterlab():
