@@ -306,18 +306,24 @@ class LinearisationPicture:
         Figure size in inches.
     live : bool, optional
         True for a figure that :func:`mathnotes.interactive_figure` redraws.
+    name : str, optional
+        The function's name in the legends (``"q"`` gives ``q(p + t u)``).
 
     Raises
     ------
     TypeError
-        If ``f`` or ``grad`` is not callable.
+        If ``f`` or ``grad`` is not callable, or ``name`` is not a string.
     ValueError
-        For a non-positive reach or a bad rectangle.
+        For a non-positive reach, a bad rectangle or an empty name.
     """
 
     def __init__(self, f, grad, *, reach=1.0, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0), levels=14,
-                 resolution=101, figsize=(8.0, 3.6), live=True):
+                 resolution=101, figsize=(8.0, 3.6), live=True, name="f"):
         xlim, ylim, levels, resolution = _map_arguments(f, grad, xlim, ylim, levels, resolution)
+        if not isinstance(name, str):
+            raise TypeError(f"name must be a string such as 'f', got {type(name).__name__}")
+        if not name.strip():
+            raise ValueError("name must be a non-empty string such as 'f'")
         self._f, self._grad = f, grad
         self._reach = real(reach, "reach", minimum=0, strict=True)
         self._t = np.linspace(-self._reach, self._reach, 101)
@@ -340,7 +346,7 @@ class LinearisationPicture:
         ax_map.title.set_animated(True)
         ax_map.legend(handles=[
             Line2D([], [], color="0.35", linewidth=2.5, alpha=0.5, label=r"$p + t\,u$"),
-            Line2D([], [], color="crimson", linewidth=2, label=r"direction of $\nabla f(p)$"),
+            Line2D([], [], color="crimson", linewidth=2, label=rf"direction of $\nabla {name}(p)$"),
             Line2D([], [], color="tab:blue", linewidth=2, label="$u$"),
         ], loc="upper left")
         ax_map.set_aspect("equal")
@@ -351,10 +357,10 @@ class LinearisationPicture:
 
         ax_cut.set_animated(live)
         (self._along,) = ax_cut.plot(self._t, self._t, color="black", linewidth=1.8,
-                                     label=r"$f(p + t\,u)$")
+                                     label=rf"${name}(p + t\,u)$")
         (self._linear,) = ax_cut.plot(
             self._t, self._t, color="tab:blue", linestyle="--", linewidth=1.5,
-            label=r"$f(p) + t\,\nabla f(p)^{\mathsf{T}} u$")
+            label=rf"${name}(p) + t\,\nabla {name}(p)^{{\mathsf{{T}}}} u$")
         self._gap = ax_cut.fill_between(self._t, self._t, self._t, color="orange", alpha=0.3,
                                         label="linearisation error")
         ax_cut.axvline(0, color="0.6", linewidth=0.8)
@@ -412,7 +418,7 @@ class LinearisationPicture:
 
 
 def plot_linearisation(f, grad, point, angle, *, reach=1.0, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0),
-                       levels=14, resolution=101, figsize=(8.0, 3.6)):
+                       levels=14, resolution=101, figsize=(8.0, 3.6), name="f"):
     """A point, a direction and the tangent-plane prediction along it.
 
     Left: contour lines of ``f``, the point ``p``, the direction of the
@@ -443,6 +449,8 @@ def plot_linearisation(f, grad, point, angle, *, reach=1.0, xlim=(-2.0, 2.0), yl
         Grid points per side for the contour lines.
     figsize : tuple of float, optional
         Figure size in inches.
+    name : str, optional
+        The function's name in the legends.
 
     Returns
     -------
@@ -458,7 +466,7 @@ def plot_linearisation(f, grad, point, angle, *, reach=1.0, xlim=(-2.0, 2.0), yl
         reach or a bad rectangle.
     """
     picture = LinearisationPicture(f, grad, reach=reach, xlim=xlim, ylim=ylim, levels=levels,
-                                   resolution=resolution, figsize=figsize, live=False)
+                                   resolution=resolution, figsize=figsize, live=False, name=name)
     return picture.update(point, angle)
 
 

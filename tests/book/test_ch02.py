@@ -460,3 +460,14 @@ def test_the_exact_gradient_of_the_numerical_exercise_is_checked_at_both_scales(
     second = [(f.gradient(x + 1e-4 * e) - f.gradient(x - 1e-4 * e))[i] / 2e-4
               for i, e in enumerate(np.eye(x.size))]
     np.testing.assert_allclose(f.second(x), second, rtol=1e-6)
+
+
+def test_linearisation_picture_names_the_function_in_its_legends():
+    fig = ch02.plot_linearisation(bowl, bowl_grad, (1.0, 0.5), 30.0, resolution=12, name="q")
+    labels = [t.get_text() for ax in fig.axes for t in ax.get_legend().get_texts()]
+    assert r"direction of $\nabla q(p)$" in labels and r"$q(p + t\,u)$" in labels
+    assert r"$q(p) + t\,\nabla q(p)^{\mathsf{T}} u$" in labels
+    with pytest.raises(ValueError, match="name"):
+        ch02.plot_linearisation(bowl, bowl_grad, (1.0, 0.5), 30.0, name=" ")
+    with pytest.raises(TypeError, match="name"):
+        ch02.plot_linearisation(bowl, bowl_grad, (1.0, 0.5), 30.0, name=3)

@@ -219,7 +219,7 @@ LINEARISE_LSE = FunctionExercise(
 
 # ---------------------------------------------------------------- central differences by hand
 class SmoothAbs:
-    """``f(x) = sum_i c_i sqrt(1 + x_i^2)`` (a smooth weighted sum of ``|x_i|``), and its gradient."""
+    """``f(x) = sum_i c_i sqrt(1 + x_i^2)``, a smooth weighted sum of ``|x_i|``; its gradient."""
 
     def __init__(self, c):
         self.c = np.asarray(c, dtype=np.float64)
@@ -295,7 +295,7 @@ class Agreement(Comparison):
 
 @dataclass(frozen=True)
 class Recogniser:
-    """A typical mistake recognised by a property of the answer (``matches``), not by computing it."""
+    """A typical mistake recognised by a property of the answer (``matches``), not computed."""
 
     name: str
     output: str
