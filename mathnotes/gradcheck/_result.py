@@ -199,7 +199,8 @@ class CheckResult:
     >>> print(mn.check_gradient(relu, np.array([1.0, 1.0]), np.array([0.5, 2.0])))
     gradient check (full mode, 5 calls of f): PASSED
       every compared entry agrees within the tolerance (rtol 1e-05, atol 0)
-    >>> wrong = mn.check_gradient(relu, np.array([1.0, 3.0]), np.array([0.5, 2.0]))
+    >>> wrong_grad, x = np.array([1.0, 3.0]), np.array([0.5, 2.0])
+    >>> wrong = mn.check_gradient(relu, wrong_grad, x)
     >>> wrong.worst[0].index, wrong.worst[0].analytic
     ((1,), 3.0)
     """
