@@ -16,12 +16,8 @@ Screenshots go to ``_build/lab/``.
 import json
 import os
 import re
-import shutil
-import socket
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import nbformat
@@ -35,16 +31,6 @@ from execute_notebooks import normalise, solution_cells  # noqa: E402
 
 NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
 SCREENSHOTS = ROOT / "_build" / "lab"
-JUPYTER = ROOT / ".venv" / "bin" / "jupyter"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
-TOKEN = "mathnotes-lab-test"
-SETTINGS = {
-    # JupyterLab 4 renders only the cells in view; the test counts what is on the page.
-    "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},
-    "@jupyterlab/apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
-}
 # Directive fences, roles (the plain renderer shows "{doc}" and the target as code) and labels.
 ROLES = r"doc|ref|numref|eq|cite(?::[a-z]+)?|prf:ref|term|abbr|download|index|sub|sup"
 RAW_MYST = re.compile(rf":::|```\{{|\{{(?:{ROLES})\}}|^\([\w-]+\)=", re.MULTILINE)
@@ -58,98 +44,6 @@ MARKDOWN_TEXT_JS = """() => Array.from(document.querySelectorAll('.jp-MarkdownCe
   return copy.innerText;
 }).join('\\n')"""
 PANEL_JS = "window.jupyterapp.shell.currentWidget"
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_for(url, seconds):
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                return response.status
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.5)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).exists():
-        message = ("Chromium is not installed: `apt-get install chromium` (as root) enables the "
-                   "JupyterLab test")
-        if os.environ.get("CI"):
-            pytest.fail(message + " (CI is set, so this test may not skip)")
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="session")
-def lab(tmp_path_factory):
-    """A JupyterLab server on a copy of the book; yields (base URL, folder it serves)."""
-    home = tmp_path_factory.mktemp("lab")
-    book = home / "book"
-    shutil.copytree(ROOT / "book", book,
-                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
-    for plugin, values in SETTINGS.items():
-        path = home / "settings" / f"{plugin}.jupyterlab-settings"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(values), encoding="utf-8")
-    # The debugger reports a console error when a kernel is shut down while it restores its
-    # state, which the test does on purpose; a reader never sees it. It is not under test.
-    page_config = home / "config" / "labconfig" / "page_config.json"
-    page_config.parent.mkdir(parents=True)
-    disabled = {"@jupyterlab/debugger-extension": True}
-    page_config.write_text(json.dumps({"disabledExtensions": disabled}))
-    port = _free_port()
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(ROOT / "lab"),
-           "JUPYTER_CONFIG_PATH": str(home / "config"),
-           "JUPYTER_RUNTIME_DIR": str(home / "runtime")}
-    log = (home / "server.log").open("w")
-    server = subprocess.Popen(
-        [str(JUPYTER), "lab", "--no-browser", "--allow-root", "--ip=127.0.0.1", f"--port={port}",
-         f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={book}",
-         f"--LabApp.user_settings_dir={home / 'settings'}",
-         f"--LabApp.workspaces_dir={home / 'workspaces'}",
-         "--LabApp.expose_app_in_browser=True"],
-        env=env, stdout=log, stderr=subprocess.STDOUT, cwd=home,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for(f"{base}/api/status?token={TOKEN}", 60)
-        yield base, book
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
-
-
-@pytest.fixture(scope="session")
-def app(browser, lab):
-    """One JupyterLab page for all chapters (loading the application is the slow part)."""
-    base, _ = lab
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.goto(f"{base}/lab?token={TOKEN}&reset")
-    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.started", timeout=120_000)
-    page.evaluate("async () => { await window.jupyterapp.started;"
-                  " window.jupyterapp.shell.collapseLeft(); }")
-    yield page
-    context.close()
 
 
 class Chapter:

@@ -13,11 +13,6 @@ from pathlib import Path
 
 import nbformat
 
-try:  # the JupyterLab fixtures; they are moving to tests/lab/conftest.py, which pytest finds itself
-    from test_lab import app, browser, lab  # noqa: F401
-except ImportError:
-    pass
-
 ROOT = Path(__file__).resolve().parents[2]
 CHAPTER = "ch05_backpropagation.ipynb"
 NAME = "fork_max_grad"
