@@ -260,10 +260,13 @@ def _symmetric_part(problem, evidence):
     bound = float(np.abs(x) @ (evidence.uncertainty().reshape(-1) + problem.precision_tolerance()))
     if abs(float(x @ N) - twice_f) > bound + EULER * scale:
         return None
+    v = problem.name if problem.name.isidentifier() and len(problem.name) <= 3 else "v"
+    called = "" if v == problem.name else f" (v = {problem.name})"
     return Diagnosis("symmetric part",
                      f"The error is orthogonal to {problem.name}: the signature of a quadratic "
-                     f"form xᵀMx with a non-symmetric M differentiated as 2Mx, where its gradient "
-                     f"is (M + Mᵀ)x.")
+                     f"form {v}ᵀM{v}{called} "
+                     f"with a non-symmetric M differentiated as 2M{v}, where its gradient is "
+                     f"(M + Mᵀ){v}.")
 
 
 def _diagonal_only(problem, evidence):

@@ -291,3 +291,16 @@ def test_one_masked_entry_reads_as_one():
     x = np.array([-1.0, 2.0, 3.0])
     result = mn.check_gradient(lambda u: np.sum(np.maximum(u, 0.0)), np.ones(3), x)
     assert result.diagnosis.sentence.startswith("Only 1 entry is wrong, where x <= 0, and there")
+
+
+
+@pytest.mark.parametrize("name, quadratic, gradient", [
+    ("w", "wᵀMw with", "(M + Mᵀ)w."),
+    ("weights", "vᵀMv (v = weights) with", "(M + Mᵀ)v."),
+])
+def test_symmetric_part_speaks_of_the_argument_checked(name, quadratic, gradient):
+    result = mn.check_arguments(lambda **a: a[name] @ M @ a[name], {name: v}, {name: 2 * M @ v})[name]
+    sentence = result.diagnosis.sentence
+    assert result.diagnosis.mistake == "symmetric part"
+    assert f"orthogonal to {name}:" in sentence and quadratic in sentence, sentence
+    assert sentence.endswith(gradient), sentence

@@ -6,7 +6,7 @@ cells"): a stub the reader edits, tagged ``practice``; a check cell, tagged
 whose first line begins with ``Not answered yet``, ``Error``, ``Wrong`` or
 ``Correct``; and the worked solution, collapsed, that defines the same name.
 
-The chapter modules (``ch05``, ``ch08``) hold the exercises: fresh random
+The chapter modules (``ch02``, ``ch05``, ``ch08``, …, one per chapter) hold the exercises: fresh random
 inputs, the loss or the reference the check relies on, the typical wrong answers
 each recognises and the hints that point to the section teaching them. The
 machinery is shared:
