@@ -869,7 +869,7 @@ def definition(row_):
         depth += lines[end].count("(") - lines[end].count(")")
         if depth <= 0:
             break
-    return "\n".join(line[4:] for line in lines[start:end + 1])
+    return "\n".join(line[4:] for line in lines[start:end + 1]).rstrip(",")
 
 
 def report(name, tolerance):
