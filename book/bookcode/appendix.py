@@ -226,9 +226,10 @@ def symmetric_jacobians():
     for r in section("vector"):
         J = np.asarray(r.num(r.var))
         if J.shape[0] == J.shape[1] and np.allclose(J, J.T):
-            symmetric.append(r.f_tex)
+            formula = "$" + r.f_tex.split("$")[1] + "$"   # without the notes
+            symmetric.append(formula)
             if not np.allclose(J, np.diag(np.diag(J))):
-                full.append(r.f_tex)
+                full.append(formula)
     return list(dict.fromkeys(symmetric)), list(dict.fromkeys(full))
 
 
