@@ -444,13 +444,8 @@ Y1 = np.eye(D_out)[labels]                # ... one-hot, one row each
 Sx = rng.standard_normal((N, D_out))      # scores, one row per example
 
 
-def softmax_rows(S):
-    e = np.exp(S - S.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
-
-
 def mean_cross_entropy(S):
-    return -np.mean(np.log(softmax_rows(S)[np.arange(N), labels]))
+    return -np.mean(np.log(ch08.softmax_rows(S)[np.arange(N), labels]))
 
 
 def _sum_G(G):
@@ -503,7 +498,7 @@ MATRIX_ROWS = [
              r" $P = \operatorname{softmax}_{\text{row}}(S)$", r"$S$", Sx,
              mean_cross_entropy,
              r"$(P - Y)/N$, $Y$ the one-hot rows of the classes $c_i$",
-             lambda G: G * (softmax_rows(Sx) - Y1) / N),
+             lambda G: G * (ch08.softmax_rows(Sx) - Y1) / N),
 ]
 
 # The chain rules, each on an example whose every factor is written out.
