@@ -45,6 +45,8 @@ class Jacobian:
     var_tex: str = "$x$"
 
     def checks(self):
+        """The results of check_jacobian of each layout (and check_gradient
+        of the column, for a scalar f)."""
         out = np.asarray(self.f(self.var))
         J = np.asarray(self.num(self.var))
         assert J.shape == (out.size, self.var.size), (self.f_tex, J.shape)
@@ -82,6 +84,8 @@ class Backward:
     grad: Callable
 
     def checks(self):
+        """The result of check_vjp at a random upstream G (G = 1 and also
+        check_gradient, for a scalar f)."""
         out = np.asarray(self.f(self.var))
         G = UPSTREAM.standard_normal(out.shape) if out.ndim else 1.0
         grad = np.asarray(self.grad(G))
@@ -92,6 +96,7 @@ class Backward:
         return results
 
     def out_shape(self):
+        """The shape of f's output at the checked point."""
         return np.shape(self.f(self.var))
 
 
