@@ -15,10 +15,7 @@ from conftest import CHAPTERS, PAGES, per_page
 # Pages with code lines too long for the column at 1280 px. The notebooks own those
 # lines: shorten them, then delete the page from this list (the mark is strict, so a
 # fixed page fails until it is removed from here).
-LONG_CODE_LINES = {
-    "book/appendix_identities.html": "the entries' TeX strings (num_tex=..., grad_tex=...) "
-                                     "run past 80 columns",
-}
+LONG_CODE_LINES = {}
 
 
 # At 1280 px the contents sidebar is always shown and has no button.
