@@ -12,11 +12,6 @@ All but the menus read the one load of each page per view (``conftest.report``).
 import pytest
 from conftest import CHAPTERS, PAGES, per_page
 
-# Pages with code lines too long for the column at 1280 px. The notebooks own those
-# lines: shorten them, then delete the page from this list (the mark is strict, so a
-# fixed page fails until it is removed from here).
-LONG_CODE_LINES = {}
-
 
 # At 1280 px the contents sidebar is always shown and has no button.
 @pytest.mark.parametrize(
@@ -64,7 +59,7 @@ def test_printed_output_scrolls_never_wraps(report, path):
     assert not wrapping, f"{path}: output text that wraps:\n  " + "\n  ".join(wrapping)
 
 
-@pytest.mark.parametrize("path", per_page(PAGES, strict_failures=LONG_CODE_LINES))
+@pytest.mark.parametrize("path", per_page(PAGES))
 def test_code_fits_its_box_at_desktop_width(report, path):
     wide = report(path, "desktop")["layout"]["wideCode"]
     assert not wide, f"{path}: code boxes that scroll sideways at 1280 px:\n  " + "\n  ".join(wide)
