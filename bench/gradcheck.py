@@ -11,8 +11,9 @@ Run with ``.venv/bin/python bench/gradcheck.py``. Prints four Markdown tables:
 3. calls of f in fast mode for n = 30, 300 and 4096 entries, correct and wrong,
    against the full check's 2n + 1;
 4. torch.autograd.gradcheck and jax's check_grads on the same problem, each run
-   by the Python of its own virtual environment (``--torch-python`` and
-   ``--jax-python``, default /work/venv-torch and /work/venv-jax); a missing
+   by the Python of its own virtual environment: ``--torch-python`` (default the
+   peers' environment bench/.peers-venv that ``bench/tracer.py`` makes) and
+   ``--jax-python`` (no default: an environment with jax installed); a missing
    environment is reported as skipped. Neither is a dependency of the project.
 
 Times are CPU seconds of one process (time.process_time), BLAS limited to one
@@ -30,6 +31,7 @@ import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 from _timing import best_seconds  # noqa: E402
@@ -280,8 +282,9 @@ def jax_rows():
 
 def other_checker(python, which):
     """Rows from ``bench/gradcheck.py --rows which`` run by another environment's Python."""
-    if not os.path.exists(python):
-        return [(which, f"skipped: no environment at {python}", None, "-", "-")]
+    if not python or not os.path.exists(python):
+        where = f"at {python}" if python else f"given (--{which}-python)"
+        return [(which, f"skipped: no environment {where}", None, "-", "-")]
     done = subprocess.run([python, __file__, "--rows", which], capture_output=True, text=True)
     if done.returncode != 0:
         return [(which, f"failed: {done.stderr.strip().splitlines()[-1]}", None, "-", "-")]
@@ -291,8 +294,9 @@ def other_checker(python, which):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", choices=["torch", "jax"], help=argparse.SUPPRESS)
-    parser.add_argument("--torch-python", default="/work/venv-torch/bin/python")
-    parser.add_argument("--jax-python", default="/work/venv-jax/bin/python")
+    parser.add_argument("--torch-python",
+                        default=str(Path(__file__).resolve().parent / ".peers-venv" / "bin" / "python"))
+    parser.add_argument("--jax-python", default="")
     args = parser.parse_args()
     if args.rows:
         print(json.dumps({"torch": torch_rows, "jax": jax_rows}[args.rows]()))
