@@ -307,6 +307,46 @@ def plot_row_picture(A, b, *, ax=None, center=None, radius=None, show_solution=T
     return ax.figure
 
 
+def row_picture_legend(A, rhs_list, *, places=("left", "right")):
+    """Legend handles for row pictures of one matrix with several right-hand sides.
+
+    One patch per plane, in the colours of :func:`plot_row_picture`, labelled
+    with its equation; an equation whose right-hand side differs between the
+    pictures names each value with its place (``"= 10 (left), 20 (right)"``).
+    A line handle for the solution line follows when one of the systems has
+    infinitely many solutions.
+
+    Parameters
+    ----------
+    A : array_like
+        Shape ``(3, 3)``.
+    rhs_list : sequence of array_like
+        The right-hand sides, each of shape ``(3,)``, one per picture.
+    places : sequence of str, optional
+        Where each picture stands, in the order of ``rhs_list``.
+
+    Returns
+    -------
+    list of matplotlib.artist.Artist
+        Handles for ``fig.legend(handles=...)``.
+    """
+    systems = [_as_system(A, rhs, sizes=(3,)) for rhs in rhs_list]
+    if len(places) < len(systems):
+        raise ValueError(f"places must name {len(systems)} pictures, got {len(places)}")
+    A = systems[0][0]
+    handles = []
+    for i in range(3):
+        values = [b[i] for _, b in systems]
+        label = equation_text(A[i], values[0])
+        if len(set(values)) > 1:
+            label = label.rsplit("= ", 1)[0] + "= " + ", ".join(
+                f"{value:.3g} ({place})" for value, place in zip(values, places))
+        handles.append(Patch(color=_COLORS[i], alpha=0.6, label=label))
+    if any(classify_system(A, b) == "infinite" for _, b in systems):
+        handles.append(Line2D([], [], color="black", lw=3, label="solution line"))
+    return handles
+
+
 def view_along(ax, direction):
     """Turn a 3-D axes so that the eye looks along ``direction``.
 
@@ -337,6 +377,51 @@ def view_along(ax, direction):
     ax.set_proj_type("ortho")
     ax.view_init(elev=elev, azim=azim)
     return elev, azim
+
+
+def pairwise_crossings(A, b, direction):
+    """Where the planes of a 3x3 system cross in pairs, seen along ``direction``.
+
+    Two of the planes ``A[i] . x = b[i]`` meet in a line; when every row of
+    ``A`` is orthogonal to ``direction`` (the null-space direction of a
+    singular ``A``), each such line runs along ``direction`` and shows as a
+    point when the planes are seen edge-on from there (:func:`view_along`).
+    The point returned for a pair is where its line meets the plane through
+    the origin orthogonal to ``direction``.
+
+    Parameters
+    ----------
+    A : array_like
+        Shape ``(3, 3)``.
+    b : array_like
+        Shape ``(3,)``.
+    direction : array_like
+        Shape ``(3,)``. A nonzero vector orthogonal to every row of ``A``.
+
+    Returns
+    -------
+    ndarray
+        Shape ``(3, 3)``: row ``k`` is the crossing of the pair of planes
+        ``(0, 1)``, ``(0, 2)``, ``(1, 2)`` for ``k = 0, 1, 2``.
+
+    Examples
+    --------
+    >>> A = np.array([[1.0, 0, 0], [0, 1, 0], [1, 1, 0]])
+    >>> pairwise_crossings(A, [0, 0, 1], [0, 0, 1])
+    array([[0., 0., 0.],
+           [0., 1., 0.],
+           [1., 0., 0.]])
+    """
+    A, b = _as_system(A, b, sizes=(3,))
+    d = finite_array(direction, "direction", shape=(3,))
+    if not np.any(d):
+        raise ValueError(f"direction must be a nonzero 3-vector, got {direction!r}")
+    if not np.allclose(A @ d, 0, atol=1e-12 * np.abs(A).max() * np.abs(d).max()):
+        raise ValueError("every row of A must be orthogonal to direction: the planes are then "
+                         "seen edge-on along it")
+    pairs = [(0, 1), (0, 2), (1, 2)]
+    return np.array([np.linalg.solve(np.vstack([A[i], A[j], d]), [b[i], b[j], 0.0])
+                     for i, j in pairs])
 
 
 def _clip_polygon(corners, lims):
