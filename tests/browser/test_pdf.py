@@ -37,8 +37,6 @@ SCREEN_WORDS = re.compile(r"(widget below|move the sliders?)", re.I)
 #: there: remove its line once the sentence is fixed)
 KNOWN_SCREEN_WORDS = {
     "The widget below puts a point",        # chapter 2
-    "The widget below draws y",             # chapter 4
-    "move the sliders in JupyterLab",       # chapter 4
     "The widget below adds the examples",   # chapter 6
     "which the widget below uses",          # chapter 7
 }

@@ -56,8 +56,8 @@ PATHS_DERIVATIVE = FunctionExercise(
                 "contribution multiplies every local derivative along it.",
                 Hint("Along the path x -> u -> y multiply dy/du by du/dx.", SINGLE)),
     ],
-    planted=[Planted("direct path only", "direct + through_u", "through_u"),
-             Planted("path through u only", "direct + through_u", "direct"),
+    planted=[Planted("path through u only", "direct + through_u", "through_u"),
+             Planted("direct path only", "direct + through_u", "direct"),
              Planted("inner factor", "(x + 2 * u) * np.cos(x)", "(x + 2 * u)")],
 )
 
