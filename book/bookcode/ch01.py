@@ -887,20 +887,20 @@ def explorer_2x2(draw):
     )
 
 
-def plot_least_squares(t, y, coef, *, figsize=(8.0, 4.3)):
+def plot_least_squares(s, y, coef, *, figsize=(8.0, 4.3)):
     """A straight-line fit by least squares, and the loss it minimises.
 
-    The model is ``y ~ coef[0] + coef[1] * t``. The left panel shows the data,
+    The model is ``y ~ coef[0] + coef[1] * s``. The left panel shows the data,
     the line and the residuals; the right panel shows the contours of the
-    loss ``f(c) = ||T c - y||^2`` (with ``T = [1, t]``), the minimiser
-    ``coef`` and arrows along minus the gradient ``-2 T^T (T c - y)`` at a
+    loss ``f(c) = ||F c - y||^2`` (with ``F = [1, s]``), the minimiser
+    ``coef`` and arrows along minus the gradient ``-2 F^T (F c - y)`` at a
     few points.
 
     Parameters
     ----------
-    t, y : array_like
+    s, y : array_like
         Shape ``(N,)``.
-        The data, N >= 2 with at least two distinct ``t``.
+        The data, N >= 2 with at least two distinct ``s``.
     coef : array_like
         Shape ``(2,)``.
         Intercept and slope to draw, normally the least-squares solution.
@@ -912,19 +912,19 @@ def plot_least_squares(t, y, coef, *, figsize=(8.0, 4.3)):
     matplotlib.figure.Figure
         A figure with two axes.
     """
-    t = finite_array(t, "t", ndim=1)
-    y = finite_array(y, "y", shape=t.shape)
+    s = finite_array(s, "s", ndim=1)
+    y = finite_array(y, "y", shape=s.shape)
     coef = finite_array(coef, "coef", shape=(2,))
-    if np.ptp(t) == 0:
-        raise ValueError("t needs at least two distinct values to fit a line")
-    T = np.column_stack([np.ones_like(t), t])
+    if np.ptp(s) == 0:
+        raise ValueError("s needs at least two distinct values to fit a line")
+    F = np.column_stack([np.ones_like(s), s])
     fig = CellFigure(figsize=figsize)
     left, right = fig.subplots(1, 2)
-    fit = T @ coef
-    left.vlines(t, np.minimum(y, fit), np.maximum(y, fit), color="tab:red", lw=1, label="residuals")
-    left.plot(t, y, "o", color="tab:blue", ms=4, label="data")
-    left.plot(t, fit, color="black", label=f"fit {coef[0]:.2f} + {coef[1]:.2f} t")
-    left.set_xlabel("t")
+    fit = F @ coef
+    left.vlines(s, np.minimum(y, fit), np.maximum(y, fit), color="tab:red", lw=1, label="residuals")
+    left.plot(s, y, "o", color="tab:blue", ms=4, label="data")
+    left.plot(s, fit, color="black", label=f"fit {coef[0]:.2f} + {coef[1]:.2f} s")
+    left.set_xlabel("s")
     left.set_ylabel("y")
     left.legend(**_legend_options(None, loc="lower right"))
     left.set_title("Data and least-squares line")
@@ -933,13 +933,13 @@ def plot_least_squares(t, y, coef, *, figsize=(8.0, 4.3)):
     c0 = np.linspace(coef[0] - span, coef[0] + span, 121)
     c1 = np.linspace(coef[1] - span, coef[1] + span, 121)
     C0, C1 = np.meshgrid(c0, c1)
-    R = C0[..., None] * T[:, 0] + C1[..., None] * T[:, 1] - y
+    R = C0[..., None] * F[:, 0] + C1[..., None] * F[:, 1] - y
     loss = np.sum(R**2, axis=-1)
     right.contour(C0, C1, loss, levels=np.quantile(loss, np.linspace(0.02, 0.9, 12)),
                   cmap="viridis", linewidths=1)
     g = np.linspace(-0.7, 0.7, 3) * span
     P = np.array([(coef[0] + u, coef[1] + v) for u in g for v in g if u or v])
-    G = np.array([2 * T.T @ (T @ p - y) for p in P])
+    G = np.array([2 * F.T @ (F @ p - y) for p in P])
     scale = 0.35 * span / np.abs(G).max()
     right.quiver(P[:, 0], P[:, 1], -G[:, 0] * scale, -G[:, 1] * scale, angles="xy",
                  scale_units="xy", scale=1, color="tab:red", width=0.006, label="minus gradient")
