@@ -307,6 +307,46 @@ def plot_row_picture(A, b, *, ax=None, center=None, radius=None, show_solution=T
     return ax.figure
 
 
+def row_picture_legend(A, rhs_list, *, places=("left", "right")):
+    """Legend handles for row pictures of one matrix with several right-hand sides.
+
+    One patch per plane, in the colours of :func:`plot_row_picture`, labelled
+    with its equation; an equation whose right-hand side differs between the
+    pictures names each value with its place (``"= 10 (left), 20 (right)"``).
+    A line handle for the solution line follows when one of the systems has
+    infinitely many solutions.
+
+    Parameters
+    ----------
+    A : array_like
+        Shape ``(3, 3)``.
+    rhs_list : sequence of array_like
+        The right-hand sides, each of shape ``(3,)``, one per picture.
+    places : sequence of str, optional
+        Where each picture stands, in the order of ``rhs_list``.
+
+    Returns
+    -------
+    list of matplotlib.artist.Artist
+        Handles for ``fig.legend(handles=...)``.
+    """
+    systems = [_as_system(A, rhs, sizes=(3,)) for rhs in rhs_list]
+    if len(places) < len(systems):
+        raise ValueError(f"places must name {len(systems)} pictures, got {len(places)}")
+    A = systems[0][0]
+    handles = []
+    for i in range(3):
+        values = [b[i] for _, b in systems]
+        label = equation_text(A[i], values[0])
+        if len(set(values)) > 1:
+            label = label.rsplit("= ", 1)[0] + "= " + ", ".join(
+                f"{value:.3g} ({place})" for value, place in zip(values, places))
+        handles.append(Patch(color=_COLORS[i], alpha=0.6, label=label))
+    if any(classify_system(A, b) == "infinite" for _, b in systems):
+        handles.append(Line2D([], [], color="black", lw=3, label="solution line"))
+    return handles
+
+
 def view_along(ax, direction):
     """Turn a 3-D axes so that the eye looks along ``direction``.
 
@@ -337,6 +377,51 @@ def view_along(ax, direction):
     ax.set_proj_type("ortho")
     ax.view_init(elev=elev, azim=azim)
     return elev, azim
+
+
+def pairwise_crossings(A, b, direction):
+    """Where the planes of a 3x3 system cross in pairs, seen along ``direction``.
+
+    Two of the planes ``A[i] . x = b[i]`` meet in a line; when every row of
+    ``A`` is orthogonal to ``direction`` (the null-space direction of a
+    singular ``A``), each such line runs along ``direction`` and shows as a
+    point when the planes are seen edge-on from there (:func:`view_along`).
+    The point returned for a pair is where its line meets the plane through
+    the origin orthogonal to ``direction``.
+
+    Parameters
+    ----------
+    A : array_like
+        Shape ``(3, 3)``.
+    b : array_like
+        Shape ``(3,)``.
+    direction : array_like
+        Shape ``(3,)``. A nonzero vector orthogonal to every row of ``A``.
+
+    Returns
+    -------
+    ndarray
+        Shape ``(3, 3)``: row ``k`` is the crossing of the pair of planes
+        ``(0, 1)``, ``(0, 2)``, ``(1, 2)`` for ``k = 0, 1, 2``.
+
+    Examples
+    --------
+    >>> A = np.array([[1.0, 0, 0], [0, 1, 0], [1, 1, 0]])
+    >>> pairwise_crossings(A, [0, 0, 1], [0, 0, 1])
+    array([[0., 0., 0.],
+           [0., 1., 0.],
+           [1., 0., 0.]])
+    """
+    A, b = _as_system(A, b, sizes=(3,))
+    d = finite_array(direction, "direction", shape=(3,))
+    if not np.any(d):
+        raise ValueError(f"direction must be a nonzero 3-vector, got {direction!r}")
+    if not np.allclose(A @ d, 0, atol=1e-12 * np.abs(A).max() * np.abs(d).max()):
+        raise ValueError("every row of A must be orthogonal to direction: the planes are then "
+                         "seen edge-on along it")
+    pairs = [(0, 1), (0, 2), (1, 2)]
+    return np.array([np.linalg.solve(np.vstack([A[i], A[j], d]), [b[i], b[j], 0.0])
+                     for i, j in pairs])
 
 
 def _clip_polygon(corners, lims):
@@ -802,20 +887,20 @@ def explorer_2x2(draw):
     )
 
 
-def plot_least_squares(t, y, coef, *, figsize=(8.0, 4.3)):
+def plot_least_squares(s, y, coef, *, figsize=(8.0, 4.3)):
     """A straight-line fit by least squares, and the loss it minimises.
 
-    The model is ``y ~ coef[0] + coef[1] * t``. The left panel shows the data,
+    The model is ``y ~ coef[0] + coef[1] * s``. The left panel shows the data,
     the line and the residuals; the right panel shows the contours of the
-    loss ``f(c) = ||T c - y||^2`` (with ``T = [1, t]``), the minimiser
-    ``coef`` and arrows along minus the gradient ``-2 T^T (T c - y)`` at a
+    loss ``f(c) = ||F c - y||^2`` (with ``F = [1, s]``), the minimiser
+    ``coef`` and arrows along minus the gradient ``-2 F^T (F c - y)`` at a
     few points.
 
     Parameters
     ----------
-    t, y : array_like
+    s, y : array_like
         Shape ``(N,)``.
-        The data, N >= 2 with at least two distinct ``t``.
+        The data, N >= 2 with at least two distinct ``s``.
     coef : array_like
         Shape ``(2,)``.
         Intercept and slope to draw, normally the least-squares solution.
@@ -827,19 +912,19 @@ def plot_least_squares(t, y, coef, *, figsize=(8.0, 4.3)):
     matplotlib.figure.Figure
         A figure with two axes.
     """
-    t = finite_array(t, "t", ndim=1)
-    y = finite_array(y, "y", shape=t.shape)
+    s = finite_array(s, "s", ndim=1)
+    y = finite_array(y, "y", shape=s.shape)
     coef = finite_array(coef, "coef", shape=(2,))
-    if np.ptp(t) == 0:
-        raise ValueError("t needs at least two distinct values to fit a line")
-    T = np.column_stack([np.ones_like(t), t])
+    if np.ptp(s) == 0:
+        raise ValueError("s needs at least two distinct values to fit a line")
+    F = np.column_stack([np.ones_like(s), s])
     fig = CellFigure(figsize=figsize)
     left, right = fig.subplots(1, 2)
-    fit = T @ coef
-    left.vlines(t, np.minimum(y, fit), np.maximum(y, fit), color="tab:red", lw=1, label="residuals")
-    left.plot(t, y, "o", color="tab:blue", ms=4, label="data")
-    left.plot(t, fit, color="black", label=f"fit {coef[0]:.2f} + {coef[1]:.2f} t")
-    left.set_xlabel("t")
+    fit = F @ coef
+    left.vlines(s, np.minimum(y, fit), np.maximum(y, fit), color="tab:red", lw=1, label="residuals")
+    left.plot(s, y, "o", color="tab:blue", ms=4, label="data")
+    left.plot(s, fit, color="black", label=f"fit {coef[0]:.2f} + {coef[1]:.2f} s")
+    left.set_xlabel("s")
     left.set_ylabel("y")
     left.legend(**_legend_options(None, loc="lower right"))
     left.set_title("Data and least-squares line")
@@ -848,13 +933,13 @@ def plot_least_squares(t, y, coef, *, figsize=(8.0, 4.3)):
     c0 = np.linspace(coef[0] - span, coef[0] + span, 121)
     c1 = np.linspace(coef[1] - span, coef[1] + span, 121)
     C0, C1 = np.meshgrid(c0, c1)
-    R = C0[..., None] * T[:, 0] + C1[..., None] * T[:, 1] - y
+    R = C0[..., None] * F[:, 0] + C1[..., None] * F[:, 1] - y
     loss = np.sum(R**2, axis=-1)
     right.contour(C0, C1, loss, levels=np.quantile(loss, np.linspace(0.02, 0.9, 12)),
                   cmap="viridis", linewidths=1)
     g = np.linspace(-0.7, 0.7, 3) * span
     P = np.array([(coef[0] + u, coef[1] + v) for u in g for v in g if u or v])
-    G = np.array([2 * T.T @ (T @ p - y) for p in P])
+    G = np.array([2 * F.T @ (F @ p - y) for p in P])
     scale = 0.35 * span / np.abs(G).max()
     right.quiver(P[:, 0], P[:, 1], -G[:, 0] * scale, -G[:, 1] * scale, angles="xy",
                  scale_units="xy", scale=1, color="tab:red", width=0.006, label="minus gradient")

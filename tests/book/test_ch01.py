@@ -351,3 +351,40 @@ def test_clip_polygon_keeps_the_plane_inside_the_box():
     np.testing.assert_allclose(poly.min(axis=0), [-1, -1, 0])
     np.testing.assert_allclose(poly.max(axis=0), [1, 2, 0])
     assert _clip_polygon(square, [(5, 6), (-1, 1), (-1, 1)]).shape == (0, 3)
+
+
+# ---------------------------------------------------------------- pairwise_crossings, row_picture_legend
+def test_pairwise_crossings_lie_on_both_planes_and_across_the_direction():
+    b_bad = NOTES_B + [0, 0, 10]
+    v = np.array([1.0, -2, 1])
+    corners = ch01.pairwise_crossings(NOTES_A, b_bad, v)
+    for point, (i, j) in zip(corners, [(0, 1), (0, 2), (1, 2)]):
+        np.testing.assert_allclose(NOTES_A[[i, j]] @ point, b_bad[[i, j]])
+        assert abs(point @ v) < 1e-12
+    assert len({tuple(np.round(p, 9)) for p in corners}) == 3  # no common point
+
+
+def test_pairwise_crossings_meet_in_one_point_for_a_solvable_system():
+    corners = ch01.pairwise_crossings(NOTES_A, NOTES_B, [1.0, -2, 1])
+    np.testing.assert_allclose(corners, corners[[0, 0, 0]], atol=1e-12)
+
+
+@pytest.mark.parametrize("direction, match", [([0.0, 0, 0], "nonzero"),
+                                              ([1.0, 0, 0], "orthogonal")])
+def test_pairwise_crossings_rejects_a_direction_across_the_planes(direction, match):
+    with pytest.raises(ValueError, match=match):
+        ch01.pairwise_crossings(NOTES_A, NOTES_B, direction)
+
+
+def test_row_picture_legend_names_both_right_hand_sides_where_they_differ():
+    handles = ch01.row_picture_legend(NOTES_A, [NOTES_B, NOTES_B + [0, 0, 10]])
+    labels = [h.get_label() for h in handles]
+    assert labels == ["x + 2y + 3z = 12", "2x + 3y + 4z = 11",
+                      "3x + 4y + 5z = 10 (left), 20 (right)", "solution line"]
+    no_line = ch01.row_picture_legend(NOTES_A, [NOTES_B + [0, 0, 10]])
+    assert [h.get_label() for h in no_line][-1] == "3x + 4y + 5z = 20"
+
+
+def test_row_picture_legend_needs_a_place_per_picture():
+    with pytest.raises(ValueError, match="places"):
+        ch01.row_picture_legend(NOTES_A, [NOTES_B] * 3)

@@ -36,7 +36,6 @@ SCREEN_WORDS = re.compile(r"(widget below|move the sliders?)", re.I)
 #: screen words in the chapters' prose, to be reworded by their authors (each must still be
 #: there: remove its line once the sentence is fixed)
 KNOWN_SCREEN_WORDS = {
-    "move the sliders in JupyterLab",       # chapter 4
     "The widget below adds the examples",   # chapter 6
     "which the widget below uses",          # chapter 7
 }

@@ -126,7 +126,7 @@ class Comparison:
         rows = [f"comparison of {self.name} with the right result: "
                 f"{int(self.wrong.sum())} of {self.wrong.size} entries differ",
                 f"  {'index':>12} {'right':>12} {'yours':>12}"]
-        for index in list(zip(*np.nonzero(self.wrong)))[:5]:
+        for index in [tuple(i) for i in np.argwhere(self.wrong)][:5]:  # 0-d too
             where = "[" + ", ".join(str(int(i)) for i in index) + "]"
             rows.append(f"  {where:>12} {self.right[index]:>12.6g} {self.given[index]:>12.6g}")
         return "\n".join(rows)
