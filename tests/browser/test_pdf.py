@@ -40,7 +40,6 @@ KNOWN_SCREEN_WORDS = {
     "The widget below draws y",             # chapter 4
     "move the sliders in JupyterLab",       # chapter 4
     "The widget below adds the examples",   # chapter 6
-    "which the widget below uses",          # chapter 7
 }
 HEADING_SIZE = 12.0  # points: headings, box and exercise titles; the text is 10.5
 SPARSE = 0.55  # a page less full than this is nearly empty

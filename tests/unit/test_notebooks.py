@@ -159,7 +159,6 @@ PRACTICE_PENDING = {
     "ch03_jacobian.ipynb",
     "ch04_chain_rules.ipynb",
     "ch06_matmul_gradients.ipynb",
-    "ch07_training.ipynb",
     "ch08_modern_layers.ipynb",
 }
 PRACTICE_CHECK = re.compile(
