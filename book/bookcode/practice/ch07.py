@@ -11,6 +11,7 @@ cells call :func:`check`; its last exercise cell calls :func:`progress`.
 
 import numpy as np
 
+from bookcode.practice.ch05 import columns_of_row_shifted, softmax
 from bookcode.practice.chapter import Chapter
 from bookcode.practice.diagnosis import Hint, Mistake
 from bookcode.practice.exercise import FunctionExercise, Planted
@@ -25,22 +26,11 @@ MASK = "A ReLU that forgets its mask"
 KINK_GAP = 0.05
 
 
-def softmax(S, axis=1):
-    e = np.exp(S - S.max(axis=axis, keepdims=True))
-    return e / e.sum(axis=axis, keepdims=True)
-
-
 def mean_xent(S, y):
     """The mean softmax cross-entropy of scores S (N, K) with integer labels y (N,)."""
     shifted = S - S.max(axis=1, keepdims=True)
     log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
     return -log_p[np.arange(len(y)), y].mean()
-
-
-def _columns_of_row_shifted(S):
-    """Rows shifted by their maxima, then normalised over the columns: a softmax over the wrong axis."""
-    e = np.exp(S - S.max(axis=1, keepdims=True))
-    return e / e.sum(axis=0, keepdims=True)
 
 
 def _onehot(y, classes):
@@ -61,7 +51,7 @@ XENT = FunctionExercise(
                       "the softmax was normalised over axis 0, the examples: each row (one "
                       "example's scores) must sum to one, so normalise over axis 1.",
                       Hint("Normalise over the classes, axis=1, with keepdims=True.", NETWORK))
-              for p in (lambda S: softmax(S, axis=0), _columns_of_row_shifted)],
+              for p in (lambda S: softmax(S, axis=0), columns_of_row_shifted)],
     hints={"factor": Hint("The loss is the mean over the N rows: its gradient carries 1/N.",
                           NETWORK),
            "sign": Hint("The gradient is P - Y (probabilities minus one-hot labels), over N.",
