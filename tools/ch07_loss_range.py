@@ -35,7 +35,7 @@ def chapter_up_to_widget():
         for cell in nbformat.read(NOTEBOOK, as_version=4).cells:
             if cell.cell_type != "code":
                 continue
-            if "interactive_figure(" in cell.source:  # run the cell up to the widget
+            if "training_explorer(" in cell.source:  # run the cell up to the widget
                 source = cell.source.split("picture = ")[0]
                 exec(compile(source, str(NOTEBOOK), "exec"), namespace)
                 return namespace

@@ -1,18 +1,52 @@
-"""The book's code for chapter 5, *Backpropagation*: the pictures that are not circuits.
+"""The book's code for chapter 5, *Backpropagation*: the neuron's explorer and the loss's bars.
 
 Circuits are drawn by :func:`mathnotes.draw`, loss curves by
-:func:`bookcode.figures.plot_loss_curves`. This module draws what a loss does
-to its input: the softmax cross-entropy gradient as bars, computed by
+:func:`bookcode.figures.plot_loss_curves`. :func:`neuron_explorer` puts the
+sliders of the chapter's interactive figure around the sigmoid neuron
+(:func:`mathnotes.explore`). :func:`plot_softmax_gradient` draws what a loss
+does to its input: the softmax cross-entropy gradient as bars, computed by
 :func:`mathnotes.nn.softmax_cross_entropy`. It returns a
 :class:`~mathnotes._figures.CellFigure`, shown when it is the value of a
 notebook cell.
 """
 
+import ipywidgets as widgets
 import numpy as np
 
+from mathnotes import explore
 from mathnotes._figures import CellFigure
 from mathnotes._validate import finite_array
 from mathnotes.nn import softmax_cross_entropy
+
+
+def neuron_explorer(build, w, x):
+    """Chapter 5's sigmoid neuron with sliders for its weights and inputs.
+
+    ``build(w0, w1, w2, x0, x1)`` returns the output :class:`~mathnotes.Value`
+    of the neuron ``sigmoid(w0 x0 + w1 x1 + w2)``. The sliders start at the
+    three weights ``w`` (the bias last) and the two inputs ``x``, which the
+    alt text of the static picture gives.
+
+    Returns
+    -------
+    mathnotes.interactive.LiveFigure
+        Display it as a cell's last expression.
+    """
+    w = finite_array(w, "w", ndim=1)
+    x = finite_array(x, "x", ndim=1)
+    if (w.size, x.size) != (3, 2):
+        raise ValueError(f"give three weights and two inputs, got {w.size} and {x.size}")
+
+    def slider(value):
+        return widgets.FloatSlider(value=float(value), min=-4.0, max=4.0, step=0.5)
+
+    return explore(
+        build,
+        alt=(f"The sigmoid neuron with weights {w[0]:g}, {w[1]:g}, {w[2]:g} and inputs "
+             f"{x[0]:g}, {x[1]:g} drawn as a circuit: two multiply gates, two add gates and "
+             "one sigmoid gate, with the forward value and the gradient on every wire."),
+        w0=slider(w[0]), w1=slider(w[1]), w2=slider(w[2]), x0=slider(x[0]), x1=slider(x[1]),
+    )
 
 
 def plot_softmax_gradient(scores, target, *, class_names=None, figsize=(8.0, 3.1)):

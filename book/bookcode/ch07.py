@@ -10,18 +10,21 @@ training it anew on every slider move. The pictures show a classifier's
 decision regions over the data and those regions beside the loss recorded
 during training; each returns a :class:`~mathnotes._figures.CellFigure`,
 shown when it is the value of a notebook cell. :class:`TrainingRunPicture`,
-the widget's figure, is built once and updated in place.
+the widget's figure, is built once and updated in place; :func:`explorer_sliders`
+and :func:`training_explorer` put sliders around it.
 """
 
 from collections import OrderedDict
 from weakref import WeakValueDictionary
 
+import ipywidgets as widgets
 import numpy as np
 from matplotlib.colors import ListedColormap
 
 from bookcode.figures import moving_average, plot_loss_curves
 from mathnotes._figures import CellFigure
 from mathnotes._validate import finite_array, function, integer, real
+from mathnotes.interactive import interactive_figure
 from mathnotes.nn import Linear, ReLU, Sequential
 
 _COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"]
@@ -594,3 +597,47 @@ def _log_limits(values, margin=0.05):
     low, high = values.min(), values.max()
     pad = max(high / low, 1.1) ** margin  # equal values get a range too
     return low / pad, high * pad
+
+
+def explorer_sliders(*, hidden=32, lr=0.5, steps=2000):
+    """The sliders of chapter 7's explorer, starting at a run: hidden width, learning rate, steps.
+
+    Each slider redraws when it is released, not while it moves (a move may
+    train a run).
+
+    Returns
+    -------
+    dict
+        ``{"hidden": IntSlider, "lr": FloatSlider, "steps": IntSlider}``.
+    """
+    return dict(
+        hidden=widgets.IntSlider(value=integer(hidden, "hidden"), min=2, max=64, step=2,
+                                 continuous_update=False),
+        lr=widgets.FloatSlider(value=real(lr, "lr"), min=0.05, max=2.0, step=0.05,
+                               continuous_update=False),
+        steps=widgets.IntSlider(value=integer(steps, "steps"), min=100, max=3000, step=100,
+                                continuous_update=False),
+    )
+
+
+def training_explorer(draw, sliders):
+    """Chapter 7's interactive figure: ``sliders`` (from :func:`explorer_sliders`) around ``draw``.
+
+    ``draw(hidden, lr, steps)`` returns the figure of that run (a
+    :class:`TrainingRunPicture` updated in place). The alt text of the static
+    picture gives the sliders' starting values.
+
+    Returns
+    -------
+    mathnotes.interactive.LiveFigure
+        Display it as a cell's last expression.
+    """
+    hidden, lr, steps = (sliders[name].value for name in ("hidden", "lr", "steps"))
+    return interactive_figure(
+        draw,
+        alt=(f"Left: decision regions of a two-layer network with {hidden} hidden units trained "
+             f"for {steps} steps at learning rate {lr:g}, curling along the three spiral arms. "
+             "Right: its loss curve falling on a logarithmic axis that runs on to the largest "
+             "number of steps the slider allows."),
+        **sliders,
+    )

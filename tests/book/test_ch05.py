@@ -72,3 +72,23 @@ def test_softmax_gradient_rejects_wrong_number_of_names():
 def test_figures_show_themselves_as_png(make):
     png, _ = make()._repr_png_()
     assert png.startswith(b"\x89PNG")
+
+
+def _neuron(w0, w1, w2, x0, x1):
+    import mathnotes as mn
+
+    ws = [mn.Value(v, label=f"w{i}") for i, v in enumerate((w0, w1, w2))]
+    xs = [mn.Value(v, label=f"x{i}") for i, v in enumerate((x0, x1))]
+    return (ws[0] * xs[0] + ws[1] * xs[1] + ws[2]).sigmoid()
+
+
+def test_neuron_explorer_starts_at_the_given_neuron_and_says_so_in_its_alt_text():
+    live = ch05.neuron_explorer(_neuron, [1.0, -0.5, 2.0], [0.5, -1.0])
+    assert live.defaults == {"w0": 1.0, "w1": -0.5, "w2": 2.0, "x0": 0.5, "x1": -1.0}
+    assert "weights 1, -0.5, 2 and inputs 0.5, -1" in live.alt
+
+
+@pytest.mark.parametrize("w, x", [([1.0, 2.0], [0.5, -1.0]), ([1.0, 2.0, 3.0], [0.5])])
+def test_neuron_explorer_wants_three_weights_and_two_inputs(w, x):
+    with pytest.raises(ValueError, match="three weights and two inputs"):
+        ch05.neuron_explorer(_neuron, w, x)

@@ -338,3 +338,17 @@ def test_noise_free_arms_are_rotations_of_each_other():
 def test_bad_arguments_raise_clear_errors(kwargs, error):
     with pytest.raises(error):
         ch07.make_spirals(**kwargs)
+
+
+def test_explorer_sliders_start_at_the_run_and_redraw_on_release():
+    sliders = ch07.explorer_sliders(hidden=8, lr=0.25, steps=300)
+    assert {name: s.value for name, s in sliders.items()} == {"hidden": 8, "lr": 0.25,
+                                                              "steps": 300}
+    assert not any(s.continuous_update for s in sliders.values())
+
+
+def test_training_explorer_starts_at_its_sliders_and_says_so_in_its_alt_text(picture):
+    sliders = ch07.explorer_sliders(hidden=4, lr=0.5, steps=200)
+    live = ch07.training_explorer(picture.update, sliders)
+    assert live.defaults == {"hidden": 4, "lr": 0.5, "steps": 200}
+    assert "with 4 hidden units trained for 200 steps at learning rate 0.5" in live.alt

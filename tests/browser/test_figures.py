@@ -33,16 +33,12 @@ SMALL_TEXT_AT_DESKTOP = {
 }
 # Figures that reach into the margin at 1280 px: cells tagged full-width. Their chapters
 # re-lay them out; then delete the page from this list.
-WIDER_THAN_THE_COLUMN = {
-    "book/ch05_backpropagation.html": "Figs 5.4 and 5.5, circuits in cells tagged full-width, "
-                                      "reach 144 and 203 px into the margin",
-}
+WIDER_THAN_THE_COLUMN = {}
 # Chapters whose interactive figures still show the former stand-in (an HTML figure with an
 # unnumbered caption): convert them as CONTRIBUTING's "Widgets" says, then delete the page.
 FORMER_STAND_INS = {
     path: "its interactive figure is not converted yet"
-    for path in ("book/ch05_backpropagation.html",
-                 "book/ch06_matmul_gradients.html", "book/ch07_training.html")
+    for path in ("book/ch06_matmul_gradients.html",)
 }
 
 

@@ -37,7 +37,6 @@ SCREEN_WORDS = re.compile(r"(widget below|move the sliders?)", re.I)
 #: there: remove its line once the sentence is fixed)
 KNOWN_SCREEN_WORDS = {
     "The widget below adds the examples",   # chapter 6
-    "which the widget below uses",          # chapter 7
 }
 HEADING_SIZE = 12.0  # points: headings, box and exercise titles; the text is 10.5
 SPARSE = 0.55  # a page less full than this is nearly empty

@@ -157,7 +157,6 @@ def test_math_is_standard_latex(path):
 PRACTICE_PENDING = {
     "ch03_jacobian.ipynb",
     "ch06_matmul_gradients.ipynb",
-    "ch07_training.ipynb",
     "ch08_modern_layers.ipynb",
 }
 PRACTICE_CHECK = re.compile(

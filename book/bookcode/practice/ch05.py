@@ -187,7 +187,7 @@ def _soft_target_point(rng, k):
     return {"s": s, "q": q}
 
 
-def _columns_of_row_shifted(s):
+def columns_of_row_shifted(s):
     """Rows shifted by their maxima, then normalised over the columns: a softmax over the wrong axis."""
     e = np.exp(s - s.max(axis=1, keepdims=True))
     return e / e.sum(axis=0, keepdims=True)
@@ -214,7 +214,7 @@ SOFT_TARGET = FunctionExercise(
                   "the softmax was normalised over axis 0, the examples: each row (one "
                   "example's scores) must sum to one, so normalise over axis 1.",
                   Hint("Normalise over the classes, axis=1, with keepdims=True.", LOSSES))
-          for p in (lambda s: softmax(s, axis=0), _columns_of_row_shifted)],
+          for p in (lambda s: softmax(s, axis=0), columns_of_row_shifted)],
     ],
     hints={"factor": Hint("The loss is a mean over the N rows: its gradient carries 1/N.", SGD),
            "sign": Hint("Descent lowers the loss: ∇ = (Σ q) p - q, not q - (Σ q) p.", LOSSES)},
