@@ -41,8 +41,7 @@ WIDER_THAN_THE_COLUMN = {
 # unnumbered caption): convert them as CONTRIBUTING's "Widgets" says, then delete the page.
 FORMER_STAND_INS = {
     path: "its interactive figure is not converted yet"
-    for path in ("book/ch05_backpropagation.html",
-                 "book/ch06_matmul_gradients.html", "book/ch07_training.html")
+    for path in ("book/ch05_backpropagation.html", "book/ch07_training.html")
 }
 
 

@@ -39,7 +39,6 @@ KNOWN_SCREEN_WORDS = {
     "The widget below puts a point",        # chapter 2
     "The widget below draws y",             # chapter 4
     "move the sliders in JupyterLab",       # chapter 4
-    "The widget below adds the examples",   # chapter 6
     "which the widget below uses",          # chapter 7
 }
 HEADING_SIZE = 12.0  # points: headings, box and exercise titles; the text is 10.5
