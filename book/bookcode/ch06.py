@@ -3,10 +3,12 @@
 The shapes of a product are drawn by :func:`bookcode.figures.plot_matmul_shapes`.
 """
 
+import ipywidgets as widgets
 import numpy as np
 
 from bookcode.figures import MatrixPicture
 from mathnotes._validate import finite_array, integer
+from mathnotes.interactive import interactive_figure
 
 
 class OuterProductSumPicture:
@@ -70,3 +72,29 @@ def plot_outer_product_sum(X, dY, upto):
         A figure with three axes, each holding one image.
     """
     return OuterProductSumPicture(X, dY).update(upto)
+
+
+def batch_sum_explorer(draw, n_examples):
+    """The slider of chapter 6's sum over the batch, around ``draw(examples)``.
+
+    ``draw`` returns the figure for the first ``examples`` examples (an
+    :class:`OuterProductSumPicture` updated in place). The slider runs from 1
+    to ``n_examples`` and starts at the whole batch, the state the static
+    picture shows and its alt text describes.
+
+    Returns
+    -------
+    mathnotes.interactive.LiveFigure
+        Display it as a cell's last expression.
+    """
+    n_examples = integer(n_examples, "n_examples")
+    return interactive_figure(
+        draw,
+        alt=("Three heat maps with one row per input feature and one column per output "
+             "unit, numbered from 1, each cell showing its value. Left, the outer product of "
+             f"the input row and the upstream-gradient row of example {n_examples}; middle, "
+             f"the running sum over examples 1 to {n_examples}; right, the full product "
+             "X transpose dY. The middle and right maps are the same."),
+        examples=widgets.IntSlider(value=n_examples, min=1, max=n_examples, step=1,
+                                   description="examples"),
+    )

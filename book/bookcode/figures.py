@@ -367,7 +367,7 @@ def plot_matmul_shapes(left, right, *, names=("A", "B", "C"), title=None, ax=Non
     ax.text(right_edge + 0.15, top - k / 2, f"{k} rows", color="C3", ha="left", va="center",
             rotation=90, fontsize=9)
     ax.set_xlim(-0.5, x + 0.5)
-    ax.set_ylim(top - max(m, k, n) - 2.2, top + 1.2)
+    ax.set_ylim(top - max(m, k) - 2.2, top + 1.2)  # the tallest block: the left factor or the right
     ax.set_aspect("equal")
     ax.axis("off")
     if title:

@@ -41,6 +41,14 @@ class Linear:
     --------
     Linear.from_weights : build a layer from given weights and biases.
 
+    References
+    ----------
+    The numbers of the example (the weights, biases, input and upstream
+    gradient) are those of the worked layer example of a source note of the
+    course: Anonymous (n.d.), *Notes on a fully connected layer: forward,
+    backward, bias gradient, update rule and a worked example* (the book's
+    bibliography, and chapter 6, which works it through).
+
     Examples
     --------
     >>> import numpy as np

@@ -31,15 +31,6 @@ SMALL_TEXT_AT_DESKTOP = {
     "book/ch08_modern_layers.html": "Fig 8.1, the batch-norm circuit, is 1220 px wide with "
                                     "4.3 pt text: 3.2 CSS px in the column",
 }
-# Figures that reach into the margin at 1280 px: cells tagged full-width. Their chapters
-# re-lay them out; then delete the page from this list.
-WIDER_THAN_THE_COLUMN = {}
-# Chapters whose interactive figures still show the former stand-in (an HTML figure with an
-# unnumbered caption): convert them as CONTRIBUTING's "Widgets" says, then delete the page.
-FORMER_STAND_INS = {
-    path: "its interactive figure is not converted yet"
-    for path in ("book/ch06_matmul_gradients.html",)
-}
 
 
 def _figures(report, path, view):
@@ -59,7 +50,7 @@ def _beyond_the_column(report, path, view):
             for f in _figures(report, path, view) if f["beyond"] > 1 or f["scroller"]]
 
 
-@pytest.mark.parametrize("path", per_page(CHAPTERS, strict_failures=WIDER_THAN_THE_COLUMN))
+@pytest.mark.parametrize("path", per_page(CHAPTERS))
 def test_every_figure_fits_the_column_at_desktop_width(report, path):
     wide = _beyond_the_column(report, path, "desktop")
     assert not wide, f"{path} (desktop): " + "; ".join(wide)
@@ -120,7 +111,7 @@ def test_a_reduced_figure_opens_at_full_size(report, path, view):
     assert problems == [], f"{path} ({view}): " + "; ".join(problems)
 
 
-@pytest.mark.parametrize("path", per_page(CHAPTERS, strict_failures=FORMER_STAND_INS))
+@pytest.mark.parametrize("path", per_page(CHAPTERS))
 def test_interactive_figures_read_like_numbered_figures(report, path):
     page = report(path, "desktop")
     problems = []

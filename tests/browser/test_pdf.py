@@ -33,11 +33,6 @@ CONTROLS = ("Show code cell", "Hide code cell", "Back to top", "Toggle primary s
             "Download this page", "Color mode", "Copy to clipboard",
             "Static picture of the default state", "Run this cell to move")
 SCREEN_WORDS = re.compile(r"(widget below|move the sliders?)", re.I)
-#: screen words in the chapters' prose, to be reworded by their authors (each must still be
-#: there: remove its line once the sentence is fixed)
-KNOWN_SCREEN_WORDS = {
-    "The widget below adds the examples",   # chapter 6
-}
 HEADING_SIZE = 12.0  # points: headings, box and exercise titles; the text is 10.5
 SPARSE = 0.55  # a page less full than this is nearly empty
 SPARSE_SHARE = 0.03  # at most this share of the pages, chapter ends and the title aside
@@ -104,16 +99,12 @@ def test_no_controls_on_paper(pages):
 
 
 def test_no_words_for_the_screen(pages):
-    found = set()
+    found = []
     for page in pages:
         text = " ".join(line.text for line in page.lines)
-        for match in SCREEN_WORDS.finditer(text):
-            context = text[max(0, match.start() - 40):match.end() + 40]
-            known = [words for words in KNOWN_SCREEN_WORDS if words in context]
-            found.add(known[0] if known else f"page {page.number}: ...{context}...")
-    assert found <= KNOWN_SCREEN_WORDS, f"words for the screen: {sorted(found - KNOWN_SCREEN_WORDS)}"
-    fixed = KNOWN_SCREEN_WORDS - found
-    assert not fixed, f"no longer in the PDF, remove from KNOWN_SCREEN_WORDS: {sorted(fixed)}"
+        found += [f"page {page.number}: ...{text[max(0, m.start() - 40):m.end() + 40]}..."
+                  for m in SCREEN_WORDS.finditer(text)]
+    assert not found, "words for the screen:\n" + "\n".join(found)
 
 
 def test_headings_are_never_the_last_line_of_a_page(pages):
