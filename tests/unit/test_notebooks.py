@@ -126,6 +126,22 @@ def test_only_solution_code_is_collapsed(path):
             assert not collapsed, f"{path.name} cell {index}: collapsed, but not a solution"
 
 
+#: code lines that fit their box without scrolling at 1280 px (tests/browser/test_reading.py
+#: measures it: 82 characters scroll in the column, 75 in an exercise's box)
+CODE_LINE = 81
+PRACTICE_CODE_LINE = 72
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_code_lines_fit_their_box(path):
+    long = []
+    for index, cell in enumerate(code_cells(load(path))):
+        limit = PRACTICE_CODE_LINE if "practice" in cell["metadata"].get("tags", []) else CODE_LINE
+        long += [f"cell {index}: {len(line)} > {limit}: {line}"
+                 for line in "".join(cell["source"]).splitlines() if len(line) > limit]
+    assert not long, f"{path.name}: code lines too long for their box:\n" + "\n".join(long)
+
+
 #: macros this book once defined; MathJax in the HTML and jupyterlab-myst in any JupyterLab
 #: know only standard LaTeX, so the pages spell them out (\mathsf{T}, \mathbb{R}, ...)
 FORMER_MACROS = re.compile(r"\\(T|R|diag|rank|sigmoid)(?![A-Za-z])")
