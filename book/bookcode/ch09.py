@@ -12,14 +12,17 @@ The pictures: the derivative of the matrix inverse at work
 (:func:`plot_inverse_derivative`), the Jacobian of ``X -> B X C`` under the
 two ways of flattening a matrix (:func:`plot_vec_jacobians`), and gradient
 descent against Newton's method on a quadratic valley (:class:`ValleyPicture`,
-the chapter's interactive figure, and :func:`plot_valley`).
+the chapter's interactive figure with its sliders in :func:`valley_explorer`, and
+:func:`plot_valley`).
 """
 
+import ipywidgets as widgets
 import numpy as np
 
 import mathnotes as mn
 from mathnotes._figures import CellFigure
 from mathnotes._validate import finite_array, function, integer, real
+from mathnotes.interactive import interactive_figure
 
 
 # ----------------------------------------------------------------------------- forward mode
@@ -648,21 +651,26 @@ class ValleyPicture:
         The shrinking factor the right panel counts steps for.
     figsize : tuple of float, optional
         Figure size in inches.
+
+    Attributes
+    ----------
+    start, kappa_max, shown_steps, factor
+        As given (``start`` as an array).
     """
 
     _MAX_STEPS = 20_000
 
     def __init__(self, *, start=(-10.0, 1.0), kappa_max=100, shown_steps=30, factor=1e-6,
                  figsize=(8.0, 3.3)):
-        self._start = finite_array(start, "start", shape=(2,))
-        self._kappa_max = integer(kappa_max, "kappa_max", minimum=2)
-        self._shown = integer(shown_steps, "shown_steps")
-        self._factor = real(factor, "factor", minimum=0, strict=True)
-        self._kappas = np.unique(np.round(np.geomspace(1, self._kappa_max, 60)).astype(int))
+        self.start = finite_array(start, "start", shape=(2,))
+        self.kappa_max = integer(kappa_max, "kappa_max", minimum=2)
+        self.shown_steps = integer(shown_steps, "shown_steps")
+        self.factor = real(factor, "factor", minimum=0, strict=True)
+        self._kappas = np.unique(np.round(np.geomspace(1, self.kappa_max, 60)).astype(int))
         self._curves = {}
         self.figure = fig = CellFigure(figsize=figsize, layout="constrained")
         valley, counts = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.45, 1]})
-        reach = 1.1 * float(np.max(np.abs(self._start)))
+        reach = 1.1 * float(np.max(np.abs(self.start)))
         self._angles = np.linspace(0, 2 * np.pi, 120)
         self._sizes = np.linspace(reach / 10, reach, 8)  # half-widths of the drawn level sets
         moving = {"animated": True}
@@ -670,7 +678,7 @@ class ValleyPicture:
                         for _ in self._sizes]
         (self._path,) = valley.plot([], [], "o-", color="tab:blue", markersize=3, linewidth=1,
                                     label="gradient descent", **moving)
-        valley.annotate("", xy=(0, 0), xytext=tuple(self._start), zorder=1,
+        valley.annotate("", xy=(0, 0), xytext=tuple(self.start), zorder=1,
                         arrowprops={"arrowstyle": "-|>", "color": "tab:green", "linewidth": 3,
                                     "alpha": 0.6})
         valley.plot([], [], color="tab:green", linewidth=3, alpha=0.6, label="Newton: one step")
@@ -689,10 +697,10 @@ class ValleyPicture:
         (self._chosen,) = counts.loglog(self._kappas, best, color="tab:blue",
                                         label="step η", **moving)
         (self._marker,) = counts.plot([], [], "o", color="tab:blue", markersize=6, **moving)
-        counts.set_xlim(1, self._kappa_max)
+        counts.set_xlim(1, self.kappa_max)
         counts.set_ylim(0.7, 1e4)
         counts.set_xlabel("condition number κ")
-        counts.set_ylabel(f"steps to get {1 / self._factor:,.0f} times closer")
+        counts.set_ylabel(f"steps to get {1 / self.factor:,.0f} times closer")
         counts.legend(loc="upper left")
         counts.set_title(" ", animated=True)
         self._valley, self._counts = valley, counts
@@ -709,7 +717,7 @@ class ValleyPicture:
         """Steps of gradient descent with ``η = multiple · η*`` to shrink by ``factor``, or None."""
         lr = multiple * 2.0 / (1.0 + kappa)
         rates = np.abs(1.0 - lr * np.array([1.0, kappa]))
-        return _first_step_below(rates, self._start, self._factor, self._MAX_STEPS)
+        return _first_step_below(rates, self.start, self.factor, self._MAX_STEPS)
 
     def update(self, kappa, multiple=1.0):
         """Show the valley of condition number ``kappa`` and the step ``multiple · η*``.
@@ -725,7 +733,7 @@ class ValleyPicture:
             line.set_data(size * np.cos(self._angles),
                           size / np.sqrt(kappa) * np.sin(self._angles))
         lr = multiple * 2.0 / (1.0 + kappa)
-        path = descent_path(np.diag([1.0, kappa]), self._start, lr, self._shown)
+        path = descent_path(np.diag([1.0, kappa]), self.start, lr, self.shown_steps)
         self._path.set_data(path[:, 0], path[:, 1])
         self._chosen.set_ydata(self._curve(multiple))
         count = self.steps(kappa, multiple)
@@ -750,3 +758,66 @@ def plot_valley(kappa, multiple=1.0, **options):
     matplotlib.figure.Figure
     """
     return ValleyPicture(**options).update(kappa, multiple)
+
+
+def valley_explorer(draw, picture, *, kappa=25, multiple=1.0):
+    """The sliders of chapter 9's valley figure, around ``draw(kappa, multiple)``.
+
+    ``draw`` returns ``picture`` (a :class:`ValleyPicture`) updated for a
+    condition number and a step ``multiple · η*``. The sliders start at
+    ``kappa`` and ``multiple``; the alt text of the static picture gives the
+    start, whether the drawn steps cross the valley at every step, and the
+    number of steps descent needs there, computed by ``picture``.
+
+    Returns
+    -------
+    mathnotes.interactive.LiveFigure
+        Display it as a cell's last expression.
+
+    Raises
+    ------
+    TypeError
+        If ``picture`` is not a :class:`ValleyPicture`.
+    ValueError
+        For a ``kappa`` outside the picture's range or a ``multiple`` outside
+        the slider's, 0.2 to 1.1.
+    """
+    if not isinstance(picture, ValleyPicture):
+        raise TypeError(f"picture must be a ValleyPicture, got {type(picture).__name__}")
+    kappa = integer(kappa, "kappa", minimum=1)
+    if kappa > picture.kappa_max:
+        raise ValueError(f"kappa must be at most the picture's kappa_max, "
+                         f"{picture.kappa_max}; got {kappa}")
+    low, high = 0.2, 1.1
+    multiple = real(multiple, "multiple", minimum=low)
+    if multiple > high:
+        raise ValueError(f"multiple must be between {low} and {high}, got {multiple}")
+    lr = multiple * 2.0 / (1.0 + kappa)
+    path = descent_path(np.diag([1.0, kappa]), picture.start, lr, picture.shown_steps)
+    crossings = np.sign(path[1:, 1]) != np.sign(path[:-1, 1])
+    crossing = ("crosses the valley at every step" if crossings.all()
+                else "crosses the valley" if crossings.any() else "never crosses the valley")
+    count = picture.steps(kappa, multiple)
+    if count is None:
+        way = "moving away from a star at the centre, the minimum"
+        dot = f"no dot at {kappa}, where descent diverges"
+    else:
+        way = "on its way towards a star at the centre, the minimum"
+        dot = (f"a dot at {kappa}, where descent needs {count} steps to get "
+               f"{1 / picture.factor:,.0f} times closer")
+    chosen = " (the same line here)" if multiple == 1 else ""
+    x0, y0 = picture.start
+    shape = "round" if kappa == 1 else "ellipses with their long axis horizontal"
+    return interactive_figure(
+        draw,
+        alt=(f"Left: the level sets of a valley, {shape}. A blue path, the first "
+             f"{picture.shown_steps} steps of gradient descent from ({x0:g}, {y0:g}), "
+             f"{crossing} {way}; a thick green arrow, Newton's step, goes from the start "
+             "straight to the star. Right: on log-log axes, the number of descent steps "
+             f"against the condition number from 1 to {picture.kappa_max}: a rising dashed "
+             f"line for the best step and a blue line for the chosen one{chosen}, with "
+             f"{dot}, and a flat dotted line at one step for Newton."),
+        kappa=widgets.IntSlider(value=kappa, min=1, max=picture.kappa_max, description="κ"),
+        multiple=widgets.FloatSlider(value=multiple, min=low, max=high, step=0.05,
+                                     description="η / η*"),
+    )

@@ -11,13 +11,15 @@ input, each shaped like its variable. The ``*_traced`` twins are written with
 :class:`mathnotes.Value` operations and leave the backward pass to the tracer.
 """
 
+import ipywidgets as widgets
 import numpy as np
 from matplotlib.patches import Circle, Rectangle
 from matplotlib.ticker import MaxNLocator
 
 from mathnotes import Value, nn
 from mathnotes._figures import CellFigure
-from mathnotes._validate import finite_array, integer, real
+from mathnotes._validate import finite_array, function, integer, real
+from mathnotes.interactive import interactive_figure
 
 
 # ------------------------------------------------------------------------------ arguments
@@ -806,6 +808,58 @@ def plot_step_norms(curves, *, ylabel, ylim, title="", styles=None, ax=None):
                               styles=styles, ax=ax)
     return picture.update(arrays, title)
 
+
+
+def _slider_start(value, name, low, high):
+    """``value`` as a float between ``low`` and ``high``, a slider's range."""
+    value = real(value, name, minimum=low)
+    if value > high:
+        raise ValueError(f"{name} must be between {low:g} and {high:g}, got {value!r}")
+    return value
+
+
+def fate_explorer(draw, norms, *, rho=1.0, inputs=0.5):
+    """The sliders of chapter 10's figure of the gradient's fate, around ``draw(rho, inputs)``.
+
+    ``draw`` returns the figure (a :class:`StepNormPicture` updated in place) for
+    recurrent weights of scale ``rho`` and inputs scaled by ``inputs``; ``norms(rho,
+    inputs)`` returns what it draws for the network, the norms of ``∂h_T/∂h_{T-k}`` for
+    ``k = 0 ... T``. The sliders start at ``rho`` and ``inputs``; the alt text of the
+    static picture gives the bound and the network's norm ``T`` steps back there,
+    computed from ``norms``.
+
+    Returns
+    -------
+    mathnotes.interactive.LiveFigure
+        Display it as a cell's last expression.
+
+    Raises
+    ------
+    TypeError
+        If ``norms`` is not callable.
+    ValueError
+        For a start outside the sliders' ranges (``rho`` from 0.5 to 2, ``inputs`` from
+        0 to 2), or if ``norms`` returns fewer than two positive finite values.
+    """
+    function(norms, "norms", takes="rho and inputs")
+    rho, inputs = _slider_start(rho, "rho", 0.5, 2.0), _slider_start(inputs, "inputs", 0.0, 2.0)
+    values = finite_array(norms(rho, inputs), "norms(rho, inputs)", ndim=1)
+    if values.size < 2 or np.any(values <= 0):
+        raise ValueError("norms(rho, inputs) must return at least two positive norms")
+    steps, last = values.size - 1, float(values[-1])
+    bound = ("level at 1" if rho == 1 else
+             f"{'falling' if rho < 1 else 'rising'} to about {rho**steps:.0e}")
+    fate = "vanishes" if last < 1 else "explodes"
+    return interactive_figure(
+        draw,
+        alt=(f"On a logarithmic axis against the number of steps back, from 0 to {steps}: a "
+             f"dashed line for the bound rho to the power k with rho = {rho:g}, {bound}, and "
+             f"a solid line for the tanh network with its inputs scaled by {inputs:g}, which "
+             f"ends at about {last:.0e}: the gradient {fate} over {steps} steps."),
+        rho=widgets.FloatSlider(value=rho, min=0.5, max=2.0, step=0.05, description="ρ"),
+        inputs=widgets.FloatSlider(value=inputs, min=0.0, max=2.0, step=0.1,
+                                   description="inputs ×"),
+    )
 
 def plot_layer_statistics(stats, *, figsize=(8.0, 3.4)):
     """Root mean squares of the activations (left) and of their gradients (right), per layer.

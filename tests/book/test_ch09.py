@@ -384,3 +384,42 @@ def test_plot_valley_is_the_picture_in_one_state():
     fig = ch09.plot_valley(4, 0.5)
     assert isinstance(fig, Figure) and len(fig.axes) == 2
     assert fig.axes[0].get_title().startswith("κ = 4, η = 0.50 η*")
+
+
+def _valley_explorer(**kwargs):
+    picture = ch09.ValleyPicture()
+    return ch09.valley_explorer(picture.update, picture, **kwargs)
+
+
+def test_valley_explorer_starts_at_chapter_7s_valley_and_says_so_in_its_alt_text():
+    live = _valley_explorer(kappa=25)
+    assert live.defaults == {"kappa": 25, "multiple": 1.0}
+    for words in ("from (-10, 1), crosses the valley at every step on its way towards",
+                  "a dot at 25, where descent needs 173 steps to get 1,000,000 times closer",
+                  "(the same line here)", "from 1 to 100"):
+        assert words in live.alt, words
+
+
+@pytest.mark.parametrize("kappa, multiple, words", [
+    (25, 1.1, "no dot at 25, where descent diverges"),
+    (25, 0.2, "never crosses the valley"),
+    (1, 1.0, "round"),
+])
+def test_valley_explorer_alt_text_follows_the_start(kappa, multiple, words):
+    assert words in _valley_explorer(kappa=kappa, multiple=multiple).alt
+
+
+@pytest.mark.parametrize("kwargs, exc, message", [
+    ({"kappa": 101}, ValueError, "kappa_max"),
+    ({"kappa": 0}, ValueError, "kappa"),
+    ({"multiple": 1.5}, ValueError, "multiple"),
+    ({"multiple": 0.1}, ValueError, "multiple"),
+])
+def test_valley_explorer_rejects_a_start_outside_its_sliders(kwargs, exc, message):
+    with pytest.raises(exc, match=message):
+        _valley_explorer(**kwargs)
+
+
+def test_valley_explorer_needs_a_valley_picture():
+    with pytest.raises(TypeError, match="ValleyPicture"):
+        ch09.valley_explorer(lambda kappa, multiple: None, object())

@@ -424,6 +424,41 @@ def test_step_norm_pictures_refuse_bad_curves():
         picture.update([np.ones(4), np.ones(4)])
 
 
+
+def _fate_explorer(norms, **kwargs):
+    picture = ch10.StepNormPicture(["bound", "network"], 6, ylabel="n", ylim=(1e-9, 1e9))
+    k = np.arange(7)
+
+    def draw(rho, inputs):
+        return picture.update([rho**k, norms(rho, inputs)])
+
+    return ch10.fate_explorer(draw, norms, **kwargs)
+
+
+def test_fate_explorer_starts_where_told_and_says_what_the_norms_do():
+    live = _fate_explorer(lambda rho, inputs: (rho * 0.5) ** np.arange(7), rho=1.0, inputs=0.5)
+    assert live.defaults == {"rho": 1.0, "inputs": 0.5}
+    for words in ("from 0 to 6", "rho = 1, level at 1", "scaled by 0.5", "ends at about 2e-02",
+                  "the gradient vanishes over 6 steps"):
+        assert words in live.alt, words
+
+
+def test_fate_explorer_says_when_the_gradient_explodes():
+    live = _fate_explorer(lambda rho, inputs: (0.9 * rho) ** np.arange(7), rho=2.0, inputs=0.1)
+    assert "rising to about 6e+01" in live.alt and "the gradient explodes" in live.alt
+
+
+@pytest.mark.parametrize("kwargs, exc, message", [
+    ({"rho": 2.5}, ValueError, "rho must be between 0.5 and 2"),
+    ({"inputs": -0.1}, ValueError, "inputs"),
+    ({"norms": 3}, TypeError, "norms"),
+    ({"norms": lambda rho, inputs: np.zeros(7)}, ValueError, "positive"),
+])
+def test_fate_explorer_rejects_bad_input(kwargs, exc, message):
+    norms = kwargs.pop("norms", lambda rho, inputs: np.ones(7))
+    with pytest.raises(exc, match=message):
+        ch10.fate_explorer(lambda rho, inputs: None, norms, **kwargs)
+
 def test_pictures_return_figures_and_leave_pyplot_alone(rng):
     before = plt.get_fignums()
     stats = {"a": (np.ones(4), np.ones(4)), "b": (0.5 ** np.arange(4), np.ones(4))}
