@@ -30,8 +30,6 @@ PIXEL_DENSITY = 2  # the PNGs have twice the pixels of their natural CSS size
 SMALL_TEXT_AT_DESKTOP = {
     "book/ch08_modern_layers.html": "Fig 8.1, the batch-norm circuit, is 1220 px wide with "
                                     "4.3 pt text: 3.2 CSS px in the column",
-    "book/ch10_through_time.html": "Fig 10.1, the unrolled circuit, is 751 px wide with 7.2 pt "
-                                   "text: 8.8 CSS px in the 660 px column",
 }
 
 
