@@ -168,11 +168,11 @@ def col2im(cols, x_shape, kh, kw, stride=1, pad=0):
     Ho, Wo = output_hw(x_shape, kh, kw, stride, pad)
     patches = cols.reshape(N, Ho, Wo, C, kh, kw).transpose(0, 3, 1, 2, 4, 5)
     xp = np.zeros((N, C, H + 2 * pad, W + 2 * pad))
-    for a in range(kh):  # one kernel offset at a time: no two patches collide
-        for c in range(kw):
-            rows = slice(a, a + stride * Ho, stride)
-            columns = slice(c, c + stride * Wo, stride)
-            xp[:, :, rows, columns] += patches[..., a, c]
+    for di in range(kh):  # one kernel offset at a time: no two patches collide
+        for dj in range(kw):
+            rows = slice(di, di + stride * Ho, stride)
+            columns = slice(dj, dj + stride * Wo, stride)
+            xp[:, :, rows, columns] += patches[..., di, dj]
     return xp[:, :, pad:pad + H, pad:pad + W]
 
 
@@ -182,7 +182,7 @@ def conv2d_forward(x, w, b, stride=1, pad=0):
     F, _, kh, kw = w.shape
     Ho, Wo = output_hw(x.shape, kh, kw, stride, pad)
     cols = im2col(x, kh, kw, stride, pad)      # (N Ho Wo, C kh kw)
-    Y = cols @ w.reshape(F, -1).T + b          # (N Ho Wo, F): Y = X W + b
+    Y = cols @ w.reshape(F, -1).T + b          # (N Ho Wo, F): affine, per patch
     out = Y.reshape(N, Ho, Wo, F).transpose(0, 3, 1, 2)
     return out, (cols, x.shape, w, stride, pad)
 
@@ -192,9 +192,9 @@ def conv2d_backward(dout, cache):
     cols, x_shape, w, stride, pad = cache
     F, C, kh, kw = w.shape
     dY = dout.transpose(0, 2, 3, 1).reshape(-1, F)  # shaped like Y
-    dw = (cols.T @ dY).T.reshape(w.shape)           # dW = Xᵀ dY, transposed
+    dw = (cols.T @ dY).T.reshape(w.shape)           # cols.T @ dY, transposed
     db = dY.sum(axis=0)
-    dcols = dY @ w.reshape(F, -1)                   # dX = dY Wᵀ
+    dcols = dY @ w.reshape(F, -1)                   # dY times the flat filters
     return col2im(dcols, x_shape, kh, kw, stride, pad), dw, db
 
 
