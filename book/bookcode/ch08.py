@@ -208,13 +208,13 @@ def dilate(dout, stride):
     return spread
 
 
-def _pad_or_crop(x, before, after):
+def pad_or_crop(x, before, after):
     """Pad the last two axes of ``x`` with zeros, ``before[k]`` in front and ``after[k]``
     behind along axis ``k``; a negative amount crops that many rows or columns instead."""
-    x = np.pad(x, ((0, 0), (0, 0)) + tuple((max(b, 0), max(a, 0))
-                                           for b, a in zip(before, after)))
-    keep = tuple(slice(max(-b, 0), n - max(-a, 0))
-                 for b, a, n in zip(before, after, x.shape[2:]))
+    x = np.pad(x, ((0, 0), (0, 0)) + tuple((max(lo, 0), max(hi, 0))
+                                           for lo, hi in zip(before, after)))
+    keep = tuple(slice(max(-lo, 0), n - max(-hi, 0))
+                 for lo, hi, n in zip(before, after, x.shape[2:]))
     return x[(slice(None), slice(None)) + keep]
 
 
@@ -233,7 +233,7 @@ def conv_input_gradient_transposed(dout, w, x_shape, stride=1, pad=0):
     # divide the size) get zeros at the bottom and right
     extra = [size - (n + k - 1 - 2 * pad)
              for size, n, k in zip(x_shape[2:], spread.shape[2:], (kh, kw))]
-    padded = _pad_or_crop(spread, full, [f + e for f, e in zip(full, extra)])
+    padded = pad_or_crop(spread, full, [f + e for f, e in zip(full, extra)])
     flipped = w[:, :, ::-1, ::-1].transpose(1, 0, 2, 3)   # (C, F, kh, kw)
     return conv2d_forward(padded, flipped, np.zeros(C))[0]
 
