@@ -27,10 +27,7 @@ PIXEL_DENSITY = 2  # the PNGs have twice the pixels of their natural CSS size
 
 # Figures whose smallest text is below 9 CSS px at 1280 px. Their chapters re-lay them out;
 # then delete the page from this list (the mark is strict: a fixed page fails until then).
-SMALL_TEXT_AT_DESKTOP = {
-    "book/ch08_modern_layers.html": "Fig 8.1, the batch-norm circuit, is 1220 px wide with "
-                                    "4.3 pt text: 3.2 CSS px in the column",
-}
+SMALL_TEXT_AT_DESKTOP = {}
 # Figures that reach into the margin at 1280 px: cells tagged full-width. Their chapters
 # re-lay them out; then delete the page from this list.
 WIDER_THAN_THE_COLUMN = {
