@@ -1,7 +1,7 @@
 """The practice exercises of chapter 8, *The layers of modern networks*.
 
-Two layers' backward passes as functions (:class:`~bookcode.practice.exercise.FunctionExercise`):
-layer normalisation, and one head of causal attention. Then backprop, atom by atom: two
+Three layers' backward passes as functions (:class:`~bookcode.practice.exercise.FunctionExercise`):
+layer normalisation, a convolution, and one head of causal attention. Then backprop, atom by atom: two
 forward passes written one primitive operation a line, a softmax cross-entropy with the max
 shift and a batch normalisation; the reader writes the gradient of every intermediate
 (:class:`~bookcode.practice.atoms.StagedExercise`). The chapter prints the forward passes
@@ -82,6 +82,71 @@ LAYERNORM_BACKWARD = FunctionExercise(
                      "          - xhat * (dxhat * xhat).mean(axis=-1",
                      "dxhat.mean(axis=0, keepdims=True)\n"
                      "          - xhat * (dxhat * xhat).mean(axis=0")],
+)
+
+
+# ---------------------------------------------------------------- a convolution's gradients
+def _images(rng, k):
+    N, C, F, kh, kw = 2, 1 + k % 2, 2 + k % 2, 2 + k % 2, 3 - k % 2
+    H, W = 4 + k % 3, 5
+    return {"x": rng.normal(size=(N, C, H, W)), "w": rng.normal(size=(F, C, kh, kw)),
+            "dout": rng.normal(size=(N, F, H - kh + 1, W - kw + 1))}
+
+
+def _convolution(x, w, dout):
+    return layers.conv2d_forward(x, w, np.zeros(len(w)))[0]
+
+
+def _conv_dx(c, flip=False, overwrite=False):
+    """dx by the loops over output positions, with the kernel flipped or the patches'
+    gradients written over each other instead of added."""
+    x, w, dout = c["x"], c["w"], c["dout"]
+    kh, kw = w.shape[2:]
+    kernel = w[:, :, ::-1, ::-1] if flip else w
+    dx = np.zeros_like(x)
+    for i in range(dout.shape[2]):
+        for j in range(dout.shape[3]):
+            part = np.einsum("nf,fckl->nckl", dout[:, :, i, j], kernel)
+            if overwrite:
+                dx[:, :, i:i + kh, j:j + kw] = part
+            else:
+                dx[:, :, i:i + kh, j:j + kw] += part
+    return dx
+
+
+def _conv_dw_last_patch(c):
+    x, dout = c["x"], c["dout"]
+    kh, kw = c["w"].shape[2:]
+    i, j = dout.shape[2] - 1, dout.shape[3] - 1
+    return np.einsum("nf,nckl->fckl", dout[:, :, i, j], x[:, :, i:i + kh, j:j + kw])
+
+
+OVERLAPS = Hint("A pixel belongs to several patches: add (+=) what each sends back.",
+                "Backward: chapter 6, then fold")
+CONV_BACKWARD = FunctionExercise(
+    "conv_backward", inputs=_images, section="Convolution", function=_convolution,
+    upstream="dout", outputs=[Gradient("dx", "x"), Gradient("dw", "w")],
+    mistakes=[
+        Mistake("overwrite", "dx", lambda c: _conv_dx(c, overwrite=True),
+                "your dx keeps, for each pixel, only what the last patch over it sends back: "
+                "the patches overlap, and their gradients must add (col2im adds).",
+                OVERLAPS),
+        Mistake("flipped kernel", "dx", lambda c: _conv_dx(c, flip=True),
+                "your dx spreads each gradient with the kernel flipped: the flip belongs to "
+                "the transposed convolution, which slides over dout; spreading each output's "
+                "gradient back over its own patch uses w as it is.",
+                Hint("Each output position sends dout times w back over its own patch.",
+                     "The input gradient is a transposed convolution")),
+        Mistake("overwrite", "dw", _conv_dw_last_patch,
+                "your dw holds only the last output position's part: the same filter meets "
+                "every patch, and its gradient adds over all of them.",
+                OVERLAPS),
+    ],
+    planted=[Planted("overwrite", "dx[:, :, i:i + kh, j:j + kw] +=",
+                     "dx[:, :, i:i + kh, j:j + kw] ="),
+             Planted("flipped kernel", 'np.einsum("nf,fckl->nckl", g, w)',
+                     'np.einsum("nf,fckl->nckl", g, w[:, :, ::-1, ::-1])'),
+             Planted("overwrite", "dw += ", "dw = ")],
 )
 
 
@@ -225,6 +290,6 @@ BATCHNORM_ATOMS = StagedExercise(
 )
 
 # in the order of the chapter
-CHAPTER = Chapter([LAYERNORM_BACKWARD, CAUSAL_ATTENTION, XENT, BATCHNORM_ATOMS])
+CHAPTER = Chapter([LAYERNORM_BACKWARD, CONV_BACKWARD, CAUSAL_ATTENTION, XENT, BATCHNORM_ATOMS])
 check = CHAPTER.check
 progress = CHAPTER.progress
