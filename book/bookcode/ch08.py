@@ -168,11 +168,11 @@ def col2im(cols, x_shape, kh, kw, stride=1, pad=0):
     Ho, Wo = output_hw(x_shape, kh, kw, stride, pad)
     patches = cols.reshape(N, Ho, Wo, C, kh, kw).transpose(0, 3, 1, 2, 4, 5)
     xp = np.zeros((N, C, H + 2 * pad, W + 2 * pad))
-    for a in range(kh):  # one kernel offset at a time: no two patches collide
-        for c in range(kw):
-            rows = slice(a, a + stride * Ho, stride)
-            columns = slice(c, c + stride * Wo, stride)
-            xp[:, :, rows, columns] += patches[..., a, c]
+    for di in range(kh):  # one kernel offset at a time: no two patches collide
+        for dj in range(kw):
+            rows = slice(di, di + stride * Ho, stride)
+            columns = slice(dj, dj + stride * Wo, stride)
+            xp[:, :, rows, columns] += patches[..., di, dj]
     return xp[:, :, pad:pad + H, pad:pad + W]
 
 
@@ -182,7 +182,7 @@ def conv2d_forward(x, w, b, stride=1, pad=0):
     F, _, kh, kw = w.shape
     Ho, Wo = output_hw(x.shape, kh, kw, stride, pad)
     cols = im2col(x, kh, kw, stride, pad)      # (N Ho Wo, C kh kw)
-    Y = cols @ w.reshape(F, -1).T + b          # (N Ho Wo, F): Y = X W + b
+    Y = cols @ w.reshape(F, -1).T + b          # (N Ho Wo, F): affine, per patch
     out = Y.reshape(N, Ho, Wo, F).transpose(0, 3, 1, 2)
     return out, (cols, x.shape, w, stride, pad)
 
@@ -192,9 +192,9 @@ def conv2d_backward(dout, cache):
     cols, x_shape, w, stride, pad = cache
     F, C, kh, kw = w.shape
     dY = dout.transpose(0, 2, 3, 1).reshape(-1, F)  # shaped like Y
-    dw = (cols.T @ dY).T.reshape(w.shape)           # dW = Xᵀ dY, transposed
+    dw = (cols.T @ dY).T.reshape(w.shape)           # cols.T @ dY, transposed
     db = dY.sum(axis=0)
-    dcols = dY @ w.reshape(F, -1)                   # dX = dY Wᵀ
+    dcols = dY @ w.reshape(F, -1)                   # dY times the flat filters
     return col2im(dcols, x_shape, kh, kw, stride, pad), dw, db
 
 
@@ -208,18 +208,32 @@ def dilate(dout, stride):
     return spread
 
 
+def pad_or_crop(x, before, after):
+    """Pad the last two axes of ``x`` with zeros, ``before[k]`` in front and ``after[k]``
+    behind along axis ``k``; a negative amount crops that many rows or columns instead."""
+    x = np.pad(x, ((0, 0), (0, 0)) + tuple((max(lo, 0), max(hi, 0))
+                                           for lo, hi in zip(before, after)))
+    keep = tuple(slice(max(-lo, 0), n - max(-hi, 0))
+                 for lo, hi, n in zip(before, after, x.shape[2:]))
+    return x[(slice(None), slice(None)) + keep]
+
+
 def conv_input_gradient_transposed(dout, w, x_shape, stride=1, pad=0):
     """The input gradient as a transposed convolution: dilate ``dout``, pad it, and convolve
-    with the kernel flipped in both spatial axes and its two channel axes swapped."""
+    with the kernel flipped in both spatial axes and its two channel axes swapped.
+
+    The "full" padding is ``k - 1 - pad`` along each axis (``k`` the kernel's size there);
+    when ``pad >= k`` it is negative, and that many rows or columns are cropped instead: they
+    hold output positions whose patches lie wholly in the forward pass's zero padding.
+    """
     F, C, kh, kw = w.shape
     spread = dilate(dout, stride)
-    full = kh - 1 - pad
+    full = [k - 1 - pad for k in (kh, kw)]
     # rows and columns the forward pass never reached (stride does not
     # divide the size) get zeros at the bottom and right
-    extra = [size - (n + kh - 1 - 2 * pad)
-             for size, n in zip(x_shape[2:], spread.shape[2:])]
-    padded = np.pad(spread, ((0, 0), (0, 0), (full, full + extra[0]),
-                             (full, full + extra[1])))
+    extra = [size - (n + k - 1 - 2 * pad)
+             for size, n, k in zip(x_shape[2:], spread.shape[2:], (kh, kw))]
+    padded = pad_or_crop(spread, full, [f + e for f, e in zip(full, extra)])
     flipped = w[:, :, ::-1, ::-1].transpose(1, 0, 2, 3)   # (C, F, kh, kw)
     return conv2d_forward(padded, flipped, np.zeros(C))[0]
 
@@ -442,11 +456,18 @@ def conv2d_traced(x, w, b, stride=1, pad=0):
 
 
 def attention_traced(Q, K, V, causal=False):
-    """:func:`attention_forward` from tracer operations; the mask multiplies the exponentials."""
+    """:func:`attention_forward` from tracer operations; the mask multiplies the exponentials.
+
+    The shift subtracted before ``exp`` is the largest *allowed* score of each row, a constant
+    (its gradient is zero): with the largest score of the whole row, a masked score far above
+    the allowed ones (by about 745 in float64) would make every allowed exponential underflow
+    to 0, and the division fail. Masked scores never reach ``exp``.
+    """
     d = Q.shape[-1]
     S = Q @ K.T / np.sqrt(d)
-    e = (S - S.max(axis=-1, keepdims=True)).exp()
-    if causal:
-        e = e * causal_mask(len(S.data))
+    allowed = causal_mask(len(S.data)) if causal else np.ones(S.shape, dtype=bool)
+    shift = np.where(allowed, S.data, -np.inf).max(axis=-1, keepdims=True)
+    # masked scores become 0 before exp (no overflow), their exponentials 0 after it
+    e = ((S - shift) * allowed).exp() * allowed
     P = e / e.sum(axis=-1, keepdims=True)
     return P @ V

@@ -11,6 +11,7 @@ from matplotlib.path import Path
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Patch
 
 from mathnotes._figures import CellFigure
+from mathnotes._validate import integer
 from mathnotes.circuit._graph import Circuit
 from mathnotes.circuit._layout import _CHAR, _LINE, _WIRE_GAP, _op_shrink, circuit_layout
 from mathnotes.tracer import Value
@@ -73,7 +74,26 @@ def _check_arguments(out, highlight, fmt):
     return marked
 
 
-def draw(out, *, show_grad=True, highlight=None, fmt="{:.3g}", title=None):
+def _row_starts(layout, rows):
+    """The first column of each of at most ``rows`` rows: value columns (even ranks) chosen
+    so that the widest row is as narrow as it can be."""
+    x = np.asarray(layout.x)
+
+    def packed(width):  # a value column and its operations' column go together
+        starts = [0]
+        for r in range(2, len(x), 2):
+            if x[min(r + 1, len(x) - 1)] - x[starts[-1]] > width:
+                starts.append(r)
+        return starts
+
+    low, high = 0.0, x[-1] - x[0]
+    for _ in range(50):  # the narrowest width that needs no more than ``rows`` rows
+        middle = (low + high) / 2
+        low, high = (middle, high) if len(packed(middle)) > rows else (low, middle)
+    return packed(high)
+
+
+def draw(out, *, show_grad=True, highlight=None, fmt="{:.3g}", title=None, rows=1):
     """Draw the computation graph of ``out`` as a circuit, left to right.
 
     Values are boxes with their label, their forward value (for an array,
@@ -105,6 +125,13 @@ def draw(out, *, show_grad=True, highlight=None, fmt="{:.3g}", title=None):
         Format of the numbers, as for ``str.format``, e.g. ``"{:.2f}"``.
     title : str, optional
         A title above the drawing.
+    rows : int, optional
+        Break a long circuit into this many rows, read like lines of text,
+        so that it fits a narrow column at a legible size (default 1). A
+        row starts with a column of values; a wire that runs on into the
+        next row leaves its row at the right edge and enters the next at
+        the left edge, both ends marked with the same number when several
+        wires run on.
 
     Returns
     -------
@@ -126,6 +153,7 @@ def draw(out, *, show_grad=True, highlight=None, fmt="{:.3g}", title=None):
     >>> fig = mn.draw(f, title="f = (x + y) z")
     """
     marked = _check_arguments(out, highlight, fmt)
+    rows = integer(rows, "draw: rows")
     circuit = Circuit(out, wire_gradients=show_grad)
     order = circuit.index
     strangers = [v for v in marked if v not in order]
@@ -160,13 +188,34 @@ def draw(out, *, show_grad=True, highlight=None, fmt="{:.3g}", title=None):
     legend_width = (sum(_CHAR * fontsize * len(text) for text, _ in legend)
                     + (2.0 * len(legend) + 2.0 * (len(legend) - 1) + 1.0) * fontsize / 72)
 
-    # figure size from the extent (and the legend), scaled down if very large
+    # rows: each starts at a value column; its columns move left and down
+    starts = _row_starts(layout, rows)
+    row_of = np.searchsorted(starts, np.arange(len(layout.x)), side="right") - 1
     margin = 1.0 * line
-    x0 = -layout.box_width / 2 - margin
-    x1 = layout.x[-1] + layout.box_width / 2 + margin
+    stub = 2.0 * line if len(starts) > 1 else 0.0  # room for the wires that run on
+    shift_x = [layout.x[r] - layout.x[0] for r in starts]
+    shift_y = [0.0]
+    for k in range(1, len(starts)):
+        above = [n for n in layout.nodes if row_of[n.rank] == k - 1]
+        here = [n for n in layout.nodes if row_of[n.rank] == k]
+        bottom = min(n.y - n.height / 2 for n in above) + shift_y[-1]
+        top = max(n.y + n.height / 2 for n in here)
+        shift_y.append(bottom - 2.0 * line - top)
+
+    def centre(n):
+        k = row_of[n.rank]
+        return np.array([layout.x[n.rank] - shift_x[k], n.y + shift_y[k]])
+
+    ends = [layout.x[r - 1] - shift_x[k] for k, r in enumerate(starts[1:] + [len(layout.x)])]
+    left_edge = layout.x[0] - layout.box_width / 2 - stub
+    right_edge = max(ends) + layout.box_width / 2 + stub
+
+    # figure size from the extent (and the legend), scaled down if very large
+    x0 = left_edge - margin
+    x1 = right_edge + margin
     title_room = 2.2 * line if title else 0.0
-    y0 = min(n.y - n.height / 2 for n in layout.nodes) - margin - 2.4 * line  # legend below
-    y1 = max(n.y + n.height / 2 for n in layout.nodes) + margin + title_room
+    y0 = min(centre(n)[1] - n.height / 2 for n in layout.nodes) - margin - 2.4 * line  # legend
+    y1 = max(centre(n)[1] + n.height / 2 for n in layout.nodes) + margin + title_room
     width = max(x1 - x0, 3.2, legend_width)
     x1 = x0 + width
     height = y1 - y0
@@ -178,9 +227,7 @@ def draw(out, *, show_grad=True, highlight=None, fmt="{:.3g}", title=None):
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     text_size = fontsize * scale
-
-    def centre(n):
-        return np.array([layout.x[n.rank], n.y])
+    run_on = {}  # wires that run on into a next row, numbered per break
 
     def on_path(v):  # an operation between highlighted values
         return v in marked and any(p in marked for p in v.inputs)
@@ -221,11 +268,22 @@ def draw(out, *, show_grad=True, highlight=None, fmt="{:.3g}", title=None):
         bright = on_path(result) and (source is None or source in marked)
         colour = HIGHLIGHT_COLOUR if bright else WIRE_COLOUR
         width_pt = 2.2 if bright else 1.0
-        curve = _smooth(points)
-        ax.add_artist(FancyArrowPatch(
-            path=Path(curve), arrowstyle="-|>", mutation_scale=9 * scale,
-            color=colour, lw=width_pt * scale, shrinkA=0, shrinkB=0, zorder=1,
-        ))
+        pieces, piece = [], [points[0]]
+        for i in range(1, len(path)):
+            k = row_of[path[i].rank]
+            if k != row_of[path[i - 1].rank]:  # runs on: to the right edge, from the left
+                piece.append(np.array([ends[k - 1] + layout.box_width / 2 + stub, piece[-1][1]]))
+                pieces.append(piece)
+                piece = [np.array([left_edge, points[i][1]])]
+                run_on.setdefault(k, []).append((pieces[-1][-1], piece[0]))
+            piece.append(points[i])
+        pieces.append(piece)
+        for i, piece in enumerate(pieces):
+            ax.add_artist(FancyArrowPatch(
+                path=Path(_smooth(piece)), arrowstyle="-|>" if i == len(pieces) - 1 else "-",
+                mutation_scale=9 * scale, color=colour, lw=width_pt * scale, shrinkA=0,
+                shrinkB=0, zorder=1,
+            ))
         a, b = points[-2], points[-1]
         if wire["count"] > 1:
             ax.text(*(a + 0.6 * (b - a)) + (0, 0.5 * line), f"×{wire['count']}", ha="center",
@@ -259,6 +317,13 @@ def draw(out, *, show_grad=True, highlight=None, fmt="{:.3g}", title=None):
             ))
             ax.text(x, y, n.value.op, fontsize=text_size * _op_shrink(n.value.op), ha="center",
                     va="center", zorder=3)
+
+    for pairs in run_on.values():  # several wires run on at one break: number their ends
+        if len(pairs) > 1:
+            for i, pair in enumerate(sorted(pairs, key=lambda p: -p[0][1])):
+                for (x, y), ha in zip(pair, ("left", "right")):
+                    ax.text(x + (0.2 if ha == "left" else -0.2) * line, y, str(i + 1), ha=ha,
+                            va="center", fontsize=label_font * text_size, color=WIRE_COLOUR)
 
     handles = [Patch(label=text, **style) for text, style in legend]
     ax.legend(handles=handles, loc="lower center", ncol=len(handles), frameon=False,

@@ -114,6 +114,30 @@ def test_input_gradient_is_a_transposed_convolution(rng, conv_inputs, stride, pa
     assert np.allclose(ch08.conv_input_gradient_transposed(dout, w, x.shape, stride, pad), dx)
 
 
+@pytest.mark.parametrize("kernel, stride, pad", [((2, 3), 1, 2), ((2, 2), 2, 3), ((1, 3), 1, 3),
+                                                  ((3, 2), 3, 4)])
+def test_input_gradient_is_a_transposed_convolution_when_the_padding_exceeds_the_kernel(
+        rng, kernel, stride, pad):
+    """pad >= kh (or kw) makes the full padding k - 1 - pad negative: it crops instead."""
+    x = rng.standard_normal((2, 3, 5, 6))
+    w = rng.standard_normal((4, 3) + kernel)
+    out, cache = ch08.conv2d_forward(x, w, np.zeros(4), stride, pad)
+    dout = rng.standard_normal(out.shape)
+    dx = ch08.conv2d_backward(dout, cache)[0]
+    assert np.allclose(dx, ch08.conv2d_naive_backward(dout, x, w, stride, pad)[0])
+    assert np.allclose(ch08.conv_input_gradient_transposed(dout, w, x.shape, stride, pad), dx)
+
+
+@pytest.mark.parametrize("stride, pad", CONV_SETTINGS)
+def test_input_gradient_is_a_transposed_convolution_for_a_kernel_that_is_not_square(
+        rng, stride, pad):
+    x, w = rng.standard_normal((2, 3, 7, 6)), rng.standard_normal((4, 3, 3, 2))
+    out, cache = ch08.conv2d_forward(x, w, np.zeros(4), stride, pad)
+    dout = rng.standard_normal(out.shape)
+    dx = ch08.conv2d_backward(dout, cache)[0]
+    assert np.allclose(ch08.conv_input_gradient_transposed(dout, w, x.shape, stride, pad), dx)
+
+
 def test_im2col_rows_are_the_patches():
     pixels = np.arange(16.0).reshape(1, 1, 4, 4)
     cols = ch08.im2col(pixels, 3, 3)
@@ -184,6 +208,25 @@ def test_traced_attention_matches(rng, causal):
     dO = rng.standard_normal(out.shape)
     out_t, grads_t = traced_grads(lambda *v: ch08.attention_traced(*v, causal), [Q, K, V], dO)
     assert np.allclose(out_t, out)
+    hand = ch08.attention_backward(dO, cache)
+    assert all(np.allclose(t, h) for t, h in zip(grads_t, hand, strict=True))
+
+
+@pytest.mark.parametrize("gap", [800.0, 2000.0])
+def test_traced_attention_survives_a_masked_score_far_above_the_allowed_ones(gap):
+    """A masked score larger than every allowed one of its row by more than about 745 (where
+    exp underflows in float64) must not decide the shift: the allowed weights stay finite."""
+    Q = np.array([[1.0], [0.5], [-0.3]]) * np.sqrt(gap)
+    K = np.array([[-1.0], [1.0], [0.2]]) * np.sqrt(gap)
+    V = np.arange(6.0).reshape(3, 2)
+    S = Q @ K.T
+    assert S[0, 1] - S[0, 0] >= gap        # query 0's masked key 1 scores far above key 0
+    out, cache = ch08.attention_forward(Q, K, V, causal=True)
+    dO = np.ones_like(out)
+    out_t, grads_t = traced_grads(lambda *v: ch08.attention_traced(*v, causal=True), [Q, K, V],
+                                  dO)
+    assert np.all(np.isfinite(out_t)) and np.allclose(out_t, out)
+    assert np.allclose(out_t[0], V[0])      # query 0 may look at key 0 only
     hand = ch08.attention_backward(dO, cache)
     assert all(np.allclose(t, h) for t, h in zip(grads_t, hand, strict=True))
 

@@ -70,18 +70,10 @@ PAGES = book_pages()
 CHAPTERS = [p for p in PAGES if Path(p).name.startswith("ch")]
 
 
-def per_page(paths, strict_failures=None):
+def per_page(paths):
     """``paths`` as parameters, each in its page's xdist group (``-n 2 --dist loadgroup``
-    then loads each page in one worker only), those in ``strict_failures`` (page: reason)
-    marked as known failures that must fail until they are fixed."""
-    strict_failures = strict_failures or {}
-    params = []
-    for path in paths:
-        marks = [pytest.mark.xdist_group(path)]
-        if path in strict_failures:
-            marks.append(pytest.mark.xfail(strict=True, reason=strict_failures[path]))
-        params.append(pytest.param(path, marks=marks, id=path))
-    return params
+    then loads each page in one worker only)."""
+    return [pytest.param(path, marks=[pytest.mark.xdist_group(path)], id=path) for path in paths]
 
 
 COMPRESSED_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml")

@@ -173,7 +173,6 @@ LAYOUT_JS = """() => {
       shownWidth: r.width - across, shownHeight: r.height - down,  // the picture, not its card
       beyond: Math.round(r.right - articleRight), scroller,
       zoomable: !!(link && link.classList.contains('mathnotes-zoomable')),
-      formerStandIn: !!img.closest('figure.mathnotes-static-widget'),
     };
   });
 

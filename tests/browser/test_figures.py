@@ -25,12 +25,6 @@ MIN_TEXT_PX = 9.0
 CSS_PX_PER_POINT = 100 / 72  # a figure inch is 100 CSS pixels at natural size
 PIXEL_DENSITY = 2  # the PNGs have twice the pixels of their natural CSS size
 
-# Figures whose smallest text is below 9 CSS px at 1280 px. Their chapters re-lay them out;
-# then delete the page from this list (the mark is strict: a fixed page fails until then).
-SMALL_TEXT_AT_DESKTOP = {
-    "book/ch08_modern_layers.html": "Fig 8.1, the batch-norm circuit, is 1220 px wide with "
-                                    "4.3 pt text: 3.2 CSS px in the column",
-}
 
 
 def _figures(report, path, view):
@@ -81,7 +75,7 @@ def test_every_figure_is_sharp(report, path):
     assert blurred == [], f"{path}: " + "; ".join(blurred)
 
 
-@pytest.mark.parametrize("path", per_page(CHAPTERS, strict_failures=SMALL_TEXT_AT_DESKTOP))
+@pytest.mark.parametrize("path", per_page(CHAPTERS))
 def test_figure_text_readable_at_desktop_width(report, path):
     small = []
     for f in _figures(report, path, "desktop"):
@@ -99,8 +93,8 @@ def test_a_reduced_figure_opens_at_full_size(report, path, view):
     links = {image["src"]: image for image in page["images"]}
     problems = []
     for f in _figures(report, path, view):
-        if f["shownWidth"] >= f["naturalWidth"] / PIXEL_DENSITY - 1 or f["formerStandIn"]:
-            continue  # at its natural size, or a former stand-in (FORMER_STAND_INS)
+        if f["shownWidth"] >= f["naturalWidth"] / PIXEL_DENSITY - 1:
+            continue  # at its natural size
         image = links[f["src"]]
         if not (f["zoomable"] and image["linkHref"] == f["src"] and image["linkTarget"] == "_blank"):
             problems.append(f"{f['alt']!r}: shown reduced with no full-size view")

@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.patches import Circle, FancyBboxPatch  # noqa: E402
+from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch  # noqa: E402
 
 import mathnotes as mn  # noqa: E402
 import mathnotes.circuit._render as draw_module  # noqa: E402
@@ -398,3 +398,38 @@ def test_a_plain_number_in_a_circuit_is_drawn_as_a_constant():
     gradients = {text for text, colour in shown if colour == GRADIENT_COLOUR}
     assert f"{float(out.data):.4f}" not in gradients
     assert f"{float(x.grad):.4f}" in gradients
+
+
+def tanh_chain(length):
+    v = Value(np.linspace(-1.0, 1.0, 4).reshape(2, 2), label="x")
+    for _ in range(length):
+        v = v.tanh()
+    out = v.sum()
+    out.label = "L"
+    out.backward()
+    return out
+
+
+def test_a_long_circuit_breaks_into_rows_of_legible_text():
+    out = tanh_chain(14)
+    one, three = mn.draw(out), mn.draw(out, rows=3)
+    assert [len(p) for p in node_patches(one)] == [len(p) for p in node_patches(three)]
+    assert one.get_size_inches()[0] == pytest.approx(draw_module._MAX_WIDTH)  # shrunk to fit
+    assert three.get_size_inches()[0] < draw_module._MAX_WIDTH                # not shrunk
+    sizes = {t.get_fontsize() for t in three.axes[0].texts}
+    assert max(sizes) == pytest.approx(9.0) and min(sizes) >= 0.8 * 9.0 - 1e-9  # not shrunk
+    boxes, _ = node_patches(three)
+    centres = {round(b.get_y() + b.get_height() / 2, 6) for b in boxes}
+    assert len(centres) == 3  # a chain: one line of boxes per row
+    ends = [p for p in three.axes[0].patches if isinstance(p, FancyArrowPatch)
+            and p.get_arrowstyle().__class__.__name__ == "Curve"]
+    assert len(ends) == 2  # the chain runs on twice, without an arrowhead at the edge
+
+
+def test_rows_never_outnumber_the_value_columns_and_must_be_whole():
+    f, _ = circuit()
+    many = mn.draw(f, rows=50)  # each value column may start a row, no more
+    assert [len(p) for p in node_patches(many)] == [len(p) for p in node_patches(mn.draw(f))]
+    for rows in (0, 1.5, "2"):
+        with pytest.raises((TypeError, ValueError), match="rows"):
+            mn.draw(f, rows=rows)

@@ -166,13 +166,6 @@ def test_math_is_standard_latex(path):
     )
 
 
-#: TRANSITIONAL: chapters that do not have their four practice exercises yet. A helper who adds
-#: practice cells to one of them removes it from this set (the test below fails while a chapter
-#: with four is still listed); the lead removes the set once it is empty. Every other chapter,
-#: a new one included, must have at least four.
-PRACTICE_PENDING = {
-    "ch08_modern_layers.ipynb",
-}
 PRACTICE_CHECK = re.compile(
     r'\Afrom bookcode\.practice import (ch\d\d) as practice\npractice\.check\("(\w+)"\)\Z')
 
@@ -237,8 +230,5 @@ def _practice_problems(path):
 def test_practice_exercises_are_stub_check_then_solution(path):
     problems, count = _practice_problems(path)
     assert not problems, "\n".join(problems)
-    if path.name in PRACTICE_PENDING:
-        assert count < 4, f"{path.name} has {count} practice exercises: remove it from PRACTICE_PENDING"
-    else:
-        assert count >= 4, (f"{path.name} has {count} practice exercises, fewer than four "
-                            "(CONTRIBUTING.md, Practice cells)")
+    assert count >= 4, (f"{path.name} has {count} practice exercises, fewer than four "
+                        "(CONTRIBUTING.md, Practice cells)")
