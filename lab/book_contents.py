@@ -84,5 +84,4 @@ def restore_stored_source(cell):
         return
     # edited by the reader: keep the edit, with the references it kept as roles again
     for shown, role in sorted(stored["references"], key=lambda pair: -len(pair[0])):
-        if shown != role and shown.startswith(("[", "{abbr}")):
-            cell.source = cell.source.replace(shown, role)
+        cell.source = cell.source.replace(shown, role)

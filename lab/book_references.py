@@ -36,7 +36,7 @@ class Rewrite:
     """A cell's source with its references resolved, and what could not be."""
 
     source: str
-    replacements: list = field(default_factory=list)  # (what the reader sees, original role)
+    replacements: list = field(default_factory=list)  # (resolved markdown, original role)
     unresolved: list = field(default_factory=list)
 
 
@@ -99,7 +99,7 @@ class BookRecord:
         if any(key not in self.citations for key in keys):
             return None
         references = []
-        for key in keys:
+        for key in [key for key in self.citations if key in keys]:  # the build's order
             cited = self.citations[key]
             entry = cited.tooltip_entry.text.render(plain).replace("\\url ", "")
             info = SphinxReferenceInfo(builder=None, fromdocname="", todocname="",
@@ -122,12 +122,11 @@ class BookRecord:
     # -- where a target is in JupyterLab -----------------------------------------------
     def link(self, folder, docname, label=None):
         """Relative link from a notebook in ``folder`` to ``docname`` (and its label's cell)."""
-        name = posixpath.basename(docname)
-        notebook = Path(folder) / f"{name}.ipynb"
-        if not notebook.exists():
-            return f"{name}.md"
-        cell = self.anchors(notebook).get(label) if label else None
-        return f"{name}.ipynb" + (f"#cell-id={cell}" if cell else "")
+        name = posixpath.basename(docname) + Path(self.env.doc2path(docname)).suffix
+        notebook = Path(folder) / name
+        cell = self.anchors(notebook).get(label) if label and notebook.suffix == ".ipynb" \
+            and notebook.exists() else None
+        return name + (f"#cell-id={cell}" if cell else "")
 
     def anchors(self, notebook):
         """{label: id of the cell that defines it} of one notebook."""
@@ -170,7 +169,7 @@ class BookRecord:
                 shown = found and f"[{text or found[1]}]({self.link(folder, found[0], label)})"
             if shown is None:
                 result.unresolved.append(match.group(0))
-                shown = text or label
+                return text or label
             result.replacements.append((shown, match.group(0)))
             return shown
 
