@@ -53,11 +53,10 @@ class BookContentsManager(AsyncLargeFileManager):
         docname = record.docname(Path(path).stem)
         if docname is None:
             return
-        folder = Path(self.root_dir) / Path(path).parent
-        for cell in nb.cells:
-            if cell.cell_type != "markdown":
-                continue
-            rewrite = record.rewrite(cell.source, docname, folder)
+        folder = Path(self.root_dir) / Path(path.strip("/")).parent
+        markdown = [cell for cell in nb.cells if cell.cell_type == "markdown"]
+        for cell in markdown:
+            rewrite = record.rewrite(cell.source, docname, folder, first=cell is markdown[0])
             for role in rewrite.unresolved:
                 log.warning("unresolved reference in %s: %s", path, role)
             if rewrite.source != cell.source:

@@ -10,6 +10,9 @@ role into what the HTML shows:
   "Theorem 6.1", the section's or chapter's title) as a link that opens the notebook in
   JupyterLab and scrolls to the cell that holds the target (``chXX.ipynb#cell-id=...``);
   a target in a markdown page (the introduction, the API pages) opens that page's ``.md``.
+- numbered directives (theorems, definitions, exercises, figures) carry the HTML's number
+  as their ``:enumerator:``, so that a box reads "Theorem 6.1" as the references to it do,
+  and the first cell turns jupyterlab-myst's equation numbers off (the HTML has none);
 - ``{cite}``: the author-year text of sphinxcontrib-bibtex's own reference style
   ("[Strang, 2016]"), each work with its full bibliography entry as a hover
   (jupyterlab-myst's ``{abbr}``; its title cannot hold round brackets, so they become square).
@@ -29,6 +32,10 @@ ROLE = re.compile(r"\{(doc|ref|numref|prf:ref|cite(?::[a-z]+)?)\}`([^`]+)`")
 EXPLICIT = re.compile(r"^(.*?)\s*<([^<>]+)>$", re.DOTALL)
 # where a label is defined in a notebook's markdown: (label)=, :label: and :name: options
 DEFINITIONS = (r"^\({}\)=\s*$", r"^\s*:label:\s*{}\s*$", r"^\s*:name:\s*{}\s*$")
+OPTION = re.compile(r"^([ \t]*):(?:label|name):[ \t]*(\S+)[ \t]*$", re.MULTILINE)
+# The HTML numbers no unlabelled equation, jupyterlab-myst every one unless told not to
+# in the notebook's front matter (which must open its first cell).
+FRONT_MATTER = "---\nnumbering:\n  equation: false\n---\n"
 
 
 @dataclass
@@ -147,9 +154,20 @@ class BookRecord:
         return self._anchors[key]
 
     # -- one cell ------------------------------------------------------------------------
-    def rewrite(self, source, docname, folder):
-        """A markdown cell's source with every role it can resolve replaced."""
+    def rewrite(self, source, docname, folder, first=False):
+        """A markdown cell's source with every role it can resolve replaced, its numbered
+        directives given the HTML's numbers (``:enumerator:``), and the front matter that
+        turns off jupyterlab-myst's equation numbers if it is the notebook's ``first``."""
         result = Rewrite(source)
+
+        def enumerate_directive(match):
+            indent, label = match.groups()
+            found = self.number(docname, label)
+            if found is None:
+                return match.group(0)
+            shown = f"{match.group(0)}\n{indent}:enumerator: {found[1]}"
+            result.replacements.append((shown, match.group(0)))
+            return shown
 
         def replace(match):
             role, content = match.groups()
@@ -173,5 +191,8 @@ class BookRecord:
             result.replacements.append((shown, match.group(0)))
             return shown
 
-        result.source = ROLE.sub(replace, source)
+        result.source = OPTION.sub(enumerate_directive, ROLE.sub(replace, source))
+        if first:
+            result.source = FRONT_MATTER + result.source
+            result.replacements.append((FRONT_MATTER, ""))
         return result

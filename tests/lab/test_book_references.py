@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "lab"))
 from book_contents import RECORD, STORED, BookContentsManager  # noqa: E402
-from book_references import ROLE  # noqa: E402
+from book_references import OPTION, ROLE  # noqa: E402
 from execute_notebooks import normalise  # noqa: E402 (on the path now)
 
 NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
@@ -38,10 +38,13 @@ def _text(node):
 
 
 def html_references(path):
-    """The HTML page's reference texts by target (label or page) and its citation texts."""
+    """The HTML page's reference texts and numbered captions by target (label or page), and
+    its citation texts."""
     page = BeautifulSoup((HTML / f"{path.stem}.html").read_text(encoding="utf-8"),
                          "html.parser").select_one("article")
     texts = collections.defaultdict(set)
+    for caption in page.select(".caption-number"):  # "Theorem 6.1" above the theorem itself
+        texts[caption.find_parent(id=True)["id"]].add(_text(caption))
     for link in page.select("a.reference.internal[href]"):
         href = link["href"]
         texts[href.split("#")[1] if "#" in href else href.removesuffix(".html")].add(_text(link))
@@ -63,6 +66,13 @@ def test_references_read_as_in_the_html(path, caplog):
             continue
         assert not ROLE.findall(cell.source), f"{path.name}: a role left unresolved"
         for shown, role in cell.metadata.get(STORED, {}).get("references", []):
+            if not role.startswith("{"):  # a directive's number, or the front matter
+                label = OPTION.match(role)
+                if label:
+                    number = shown.rsplit(":enumerator:", 1)[1].strip()
+                    assert any(text.endswith(f" {number}") for text in texts[label.group(2)]), \
+                        f"{path.name}: {label.group(2)} numbered {number}"
+                continue
             if role.startswith("{cite"):
                 text = ABBR.sub(r"\1", shown).replace("\\[", "[").replace("\\]", "]")
                 served_citations[text] += 1
@@ -74,7 +84,7 @@ def test_references_read_as_in_the_html(path, caplog):
             assert text in texts[key], f"{path.name}: {role} reads {text!r}, the HTML " \
                                        f"{sorted(texts[key])}"
             assert (ROOT / "book" / target).exists()
-            if cell_id and not role.startswith("{doc}"):  # the link scrolls to its target
+            if target.endswith(".ipynb") and not role.startswith("{doc}"):  # scrolls there
                 other = nbformat.read(ROOT / "book" / target, as_version=4)
                 target_cell = next(c for c in other.cells if c.id == cell_id)
                 assert label in target_cell.source or label in str(target_cell.metadata)

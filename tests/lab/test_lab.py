@@ -180,13 +180,18 @@ def _reference_problems(chapter, book):
     problems += [f"raw label or key visible: {label}" for label in sorted(labels)
                  if re.search(r"[-_\d]", label) and label in text]
     html_texts, html_citations = html_references(chapter.path)
-    numbered = [link for link in chapter.page.locator(".jp-MarkdownCell .myst a").all_inner_texts()
-                if NUMBERED.fullmatch(link.strip())]
-    if any(role in ("numref", "prf:ref") for role, _ in roles) and not numbered:
+    # a box's own number links to the box ("#label"), a reference to its chapter's notebook
+    numbered = [(text.strip(), href) for text, href in chapter.page.locator(
+        ".jp-MarkdownCell .myst a").evaluate_all("links => links.map(link =>"
+                                                 " [link.innerText, link.getAttribute('href')])")
+        if NUMBERED.fullmatch(text.strip())]
+    if any(role in ("numref", "prf:ref") for role, _ in roles) and \
+            not any(not href.startswith("#") for _, href in numbered):
         problems.append("no numbered reference shown")
     known = set().union(*html_texts.values())
-    problems += [f"{link!r} is not a reference of the HTML page" for link in numbered
-                 if link.strip() not in known]
+    problems += [f"{text!r} (link {href}) is not what the HTML page shows there"
+                 for text, href in numbered
+                 if text not in (html_texts[href[1:]] if href.startswith("#") else known)]
     cited = chapter.page.locator(".jp-MarkdownCell abbr.hover-text").all_inner_texts()
     if any(role.startswith("cite") for role, _ in roles) and not cited:
         problems.append("no citation shown")
