@@ -131,8 +131,9 @@ class BookRecord:
         """Relative link from a notebook in ``folder`` to ``docname`` (and its label's cell)."""
         name = posixpath.basename(docname) + Path(self.env.doc2path(docname)).suffix
         notebook = Path(folder) / name
-        cell = self.anchors(notebook).get(label) if label and notebook.suffix == ".ipynb" \
-            and notebook.exists() else None
+        if label is None or notebook.suffix != ".ipynb" or not notebook.exists():
+            return name
+        cell = self.anchors(notebook).get(label)
         return name + (f"#cell-id={cell}" if cell else "")
 
     def anchors(self, notebook):
