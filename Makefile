@@ -58,11 +58,12 @@ browser-setup:
 
 # JUPYTER_CONFIG_DIR=lab: the notebooks are served with the book's references, numbers and
 # citations resolved from the build's record, and saved as stored, normalised
-# (lab/book_contents.py); the record is rebuilt first if a page changed since the last build.
+# (lab/book_contents.py); the record is rebuilt first if a page changed since the last build,
+# by a build that warnings do not stop (a chapter being written must still open).
 # JupyterLab refuses to run as root without --allow-root.
 RECORD := _build/.doctrees/environment.pickle
 $(RECORD): $(STAMP) _toc.yml _config.yml $(wildcard book/*.ipynb book/*.md book/references.bib)
-	$(BUILD)
+	$(BIN)/jupyter-book build .
 
 lab: $(STAMP) $(RECORD)
 	@echo "JupyterLab prints the address to open (with its token) below; stop it with Ctrl-C twice."
