@@ -64,6 +64,7 @@ browser-setup:
 RECORD := _build/.doctrees/environment.pickle
 $(RECORD): $(STAMP) _toc.yml _config.yml $(wildcard book/*.ipynb book/*.md book/references.bib)
 	$(BIN)/jupyter-book build .
+	touch $@
 
 lab: $(STAMP) $(RECORD)
 	@echo "JupyterLab prints the address to open (with its token) below; stop it with Ctrl-C twice."
