@@ -111,3 +111,15 @@ def test_saving_restores_the_stored_myst(tmp_path):
     assert role in by_id[edited.id].source and shown not in by_id[edited.id].source
     assert [(c.source, c.metadata) for c in saved.cells if c.id != edited.id] == \
         [(c.source, c.metadata) for c in expected.cells if c.id != edited.id]
+
+
+def test_an_unknown_label_reads_as_its_text_and_is_reported(tmp_path, caplog):
+    chapter = ROOT / "book" / "ch06_matmul_gradients.ipynb"
+    nb = nbformat.read(chapter, as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell(
+        "See {numref}`fig-nowhere`, {ref}`the lost section <sec-nowhere>` and "
+        "{cite}`nobody2026`."))
+    nbformat.write(nb, tmp_path / chapter.name)
+    served_cell = served(chapter, root=tmp_path).cells[-1]
+    assert served_cell.source == "See fig-nowhere, the lost section and nobody2026."
+    assert caplog.text.count("unresolved reference in ch06_matmul_gradients.ipynb") == 3
