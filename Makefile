@@ -56,9 +56,17 @@ browser-setup:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; \
 	  else echo "chromium not installed and not root: the browser test will skip (apt-get install chromium to enable it)"; fi; }
 
-# JUPYTER_CONFIG_DIR=lab: jupyterlab-myst gets the book's macros, saving normalises the
-# notebook (lab/book_contents.py); JupyterLab refuses to run as root without --allow-root.
-lab: $(STAMP)
+# JUPYTER_CONFIG_DIR=lab: the notebooks are served with the book's references, numbers and
+# citations resolved from the build's record, and saved as stored, normalised
+# (lab/book_contents.py); the record is rebuilt first if a page changed since the last build,
+# by a build that warnings do not stop (a chapter being written must still open).
+# JupyterLab refuses to run as root without --allow-root.
+RECORD := _build/.doctrees/environment.pickle
+$(RECORD): $(STAMP) _toc.yml _config.yml $(wildcard book/*.ipynb book/*.md book/references.bib)
+	$(BIN)/jupyter-book build .
+	touch $@
+
+lab: $(STAMP) $(RECORD)
 	@echo "JupyterLab prints the address to open (with its token) below; stop it with Ctrl-C twice."
 	JUPYTER_CONFIG_DIR=$(CURDIR)/lab $(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR)/book \
 		$(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)

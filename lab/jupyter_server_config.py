@@ -1,5 +1,6 @@
 # JupyterLab for reading the book. `make lab` and tests/lab start it with
 # JUPYTER_CONFIG_DIR=lab, so this file and custom/custom.css are found here.
+# BookContentsManager resolves the book's references when it serves a notebook.
 import sys
 from pathlib import Path
 

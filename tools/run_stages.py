@@ -59,7 +59,8 @@ STAGES = [
                                "--ignore", PDF_TESTS], needs=("build",)),
     Stage("pdf", [PYTHON, "tools/book_pdf.py"], needs=("build",)),
     Stage("pdf-tests", PYTEST + ["-rP", PDF_TESTS], needs=("pdf",)),
-    Stage("lab", PYTEST + ["-n", "2", "tests/lab"]),
+    # the build's record gives JupyterLab the book's numbers (lab/book_references.py)
+    Stage("lab", PYTEST + ["-n", "2", "--dist", "loadgroup", "tests/lab"], needs=("build",)),
     # the same notebooks on two other computers, imitated here (tools/simulated_cpu.py)
     Stage("avx2-laptop", [PYTHON, "tools/simulated_cpu.py", "avx2-laptop", "--"] + NBVAL,
           cores=2.0),

@@ -5,6 +5,7 @@ The session starts JupyterLab from ``.venv`` with the configuration of ``lab/`` 
 notebooks), and one headless Chromium with one JupyterLab page that the tests share.
 """
 
+import contextlib
 import json
 import os
 import shutil
@@ -63,10 +64,9 @@ def browser():
         browser.close()
 
 
-@pytest.fixture(scope="session")
-def lab(tmp_path_factory):
-    """A JupyterLab server on a copy of the book; yields (base URL, folder it serves)."""
-    home = tmp_path_factory.mktemp("lab")
+@contextlib.contextmanager
+def _jupyterlab(home, config_dir):
+    """A JupyterLab server on a copy of the book in ``home``; yields (base URL, its folder)."""
     book = home / "book"
     shutil.copytree(ROOT / "book", book,
                     ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
@@ -81,7 +81,7 @@ def lab(tmp_path_factory):
     disabled = {"@jupyterlab/debugger-extension": True}
     page_config.write_text(json.dumps({"disabledExtensions": disabled}))
     port = _free_port()
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(ROOT / "lab"),
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(config_dir),
            "JUPYTER_CONFIG_PATH": str(home / "config"),
            "JUPYTER_RUNTIME_DIR": str(home / "runtime")}
     log = (home / "server.log").open("w")
@@ -108,14 +108,46 @@ def lab(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def app(browser, lab):
-    """One JupyterLab page for all chapters (loading the application is the slow part)."""
-    base, _ = lab
+def lab(tmp_path_factory):
+    """JupyterLab as `make lab` starts it; yields (base URL, folder it serves).
+
+    Its log, ``server.log`` beside the folder, holds the references it could not resolve.
+    """
+    with _jupyterlab(tmp_path_factory.mktemp("lab"), ROOT / "lab") as served:
+        yield served
+
+
+@pytest.fixture(scope="session")
+def plain_lab(tmp_path_factory):
+    """JupyterLab with jupyterlab-myst but none of ``lab/`` (a JupyterHub, a colleague's
+    install): notebooks served as stored; yields (base URL, folder it serves)."""
+    home = tmp_path_factory.mktemp("plain-lab")
+    (home / "jupyter-config").mkdir()
+    with _jupyterlab(home, home / "jupyter-config") as served:
+        yield served
+
+
+def _open_jupyterlab(browser, base):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.goto(f"{base}/lab?token={TOKEN}&reset")
     page.wait_for_function("() => window.jupyterapp && window.jupyterapp.started", timeout=120_000)
     page.evaluate("async () => { await window.jupyterapp.started;"
                   " window.jupyterapp.shell.collapseLeft(); }")
+    return context, page
+
+
+@pytest.fixture(scope="session")
+def app(browser, lab):
+    """One JupyterLab page for all chapters (loading the application is the slow part)."""
+    context, page = _open_jupyterlab(browser, lab[0])
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def plain_app(browser, plain_lab):
+    """One page of the JupyterLab without the project's set-up."""
+    context, page = _open_jupyterlab(browser, plain_lab[0])
     yield page
     context.close()

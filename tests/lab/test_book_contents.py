@@ -15,7 +15,7 @@ from execute_notebooks import COLLAPSED, kernelspec, solution_cells  # noqa: E40
 CHAPTER = ROOT / "book" / "ch03_jacobian.ipynb"
 
 
-def test_served_as_stored_and_saved_normalised(tmp_path):
+def test_cells_keep_their_ids_and_are_saved_normalised(tmp_path):
     shutil.copy(CHAPTER, tmp_path / CHAPTER.name)
     manager = BookContentsManager(root_dir=str(tmp_path))
 

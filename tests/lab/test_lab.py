@@ -9,7 +9,13 @@ exercise solution shown open, an error or stderr output, a figure cell without
 a live widget after the run or with a stretched picture, a slider move that
 does not change the picture, a saved file that differs from what
 ``make notebooks`` writes in anything but outputs, "Error displaying widget" or
-a missing static picture after the reopen, and a browser console error.
+a missing static picture after the reopen, and a browser console error (jupyterlab-myst's
+"Cross reference target was not found" included). It also fails on an unresolved
+reference or citation (logged by the server, or its label or key left visible) and on a
+number or citation that the built HTML page does not show (the book must be built: the
+lab stage runs after the build). A second test clicks a figure link and a chapter link
+and hovers a citation; a third opens every chapter in a JupyterLab without ``lab/`` and
+fails on a math error there.
 Screenshots go to ``_build/lab/``.
 """
 
@@ -28,6 +34,7 @@ from mathnotes._figures import PIXEL_DENSITY
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 from execute_notebooks import normalise, solution_cells  # noqa: E402
+from test_book_references import ROLE, html_references  # noqa: E402
 
 NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
 SCREENSHOTS = ROOT / "_build" / "lab"
@@ -35,6 +42,8 @@ SCREENSHOTS = ROOT / "_build" / "lab"
 ROLES = r"doc|ref|numref|eq|cite(?::[a-z]+)?|prf:ref|term|abbr|download|index|sub|sup"
 RAW_MYST = re.compile(rf":::|```\{{|\{{(?:{ROLES})\}}|^\([\w-]+\)=", re.MULTILINE)
 STATIC_PICTURE = "mathnotes-static-widget"
+# what the HTML numbers: "Fig. 1.1", "Theorem 6.1", "Exercise 4.4", "Table 1.1"
+NUMBERED = re.compile(r"(Fig\.|Table|Exercise|[A-Z][a-z]+) \d+\.\d+")
 
 # Visible text of the rendered markdown cells, without code and math.
 MARKDOWN_TEXT_JS = """() => Array.from(document.querySelectorAll('.jp-MarkdownCell')).map(cell => {
@@ -53,7 +62,6 @@ class Chapter:
         self.path = path
         self.name = path.name
         self.problems = []
-        self.foreign_labels = _labels_jupyterlab_cannot_see(path)
         self.start = time.monotonic()
         self.page = page
         page.on("console", self._console)
@@ -70,12 +78,9 @@ class Chapter:
         self.page.remove_listener("pageerror", self._page_error)
 
     def _console(self, message):
-        if message.type != "error":
-            return
-        unresolved = set(re.findall(r"Cross reference target was not found: (\S+)", message.text))
-        if unresolved and unresolved <= self.foreign_labels:
-            return  # known: jupyterlab-myst resolves only labels of this notebook's markdown
-        self.problems.append(f"console error: {message.text[:300]}")
+        # jupyterlab-myst logs "Cross reference target was not found" for what it cannot resolve
+        if message.type == "error":
+            self.problems.append(f"console error: {message.text[:300]}")
 
     def mark(self, what):
         if os.environ.get("LAB_TEST_VERBOSE"):
@@ -152,27 +157,53 @@ def _expected(path):
     return solution_indices, figure_indices
 
 
-def _labels_jupyterlab_cannot_see(path):
-    """Labels a notebook may refer to that jupyterlab-myst cannot resolve: the names of its
-    figures (set in code-cell metadata) and every label defined in the book's other pages.
+def _math_errors(page):
+    """Math errors in rendered markdown: MathJax's (a syntax error, an undefined macro in red)
+    and jupyterlab-myst's error box."""
+    problems = []
+    for selector in ("mjx-merror", 'mjx-container [style*="color: red"]', ".text-red-500"):
+        count = page.locator(f".jp-MarkdownCell {selector}").count()
+        if count:
+            problems.append(f"{count} math errors ({selector}) in rendered markdown")
+    return problems
 
-    A label defined nowhere is not in this set, so a broken reference still fails the test.
+
+def _reference_problems(chapter, book):
+    """References and citations the served notebook does not show as the HTML book does.
+
+    Counted three ways: the server's log of references the build's record cannot resolve, a
+    role's label or citation key visible in the text, and (with jupyterlab-myst's own console
+    errors, which ``Chapter`` collects) numbers and citation texts the HTML page does not have.
     """
-    nb = nbformat.read(path, as_version=4)
-    names = {cell.metadata.get("mystnb", {}).get("figure", {}).get("name") for cell in nb.cells}
-    for other in path.parent.glob("*.ipynb"):
-        if other.name != path.name:
-            names |= _labels_in(other.read_text(encoding="utf-8"))
-    for page in path.parent.glob("*.md"):
-        names |= _labels_in(page.read_text(encoding="utf-8"))
-    return {name for name in names if name}
-
-
-def _labels_in(text):
-    """Targets ``(label)=``, directive ``:label:`` options and figure ``"name"`` fields."""
-    return set(re.findall(r"\((\S+?)\)=", text)
-               + re.findall(r":label:\s*(\S+?)(?:\\n|\s|$)", text)
-               + re.findall(r'"name":\s*"([^"]+)"', text))
+    problems = [line.strip() for line in (book.parent / "server.log").read_text().splitlines()
+                if f"unresolved reference in {chapter.name}" in line]
+    stored = nbformat.read(chapter.path, as_version=4)
+    roles = [role for cell in stored.cells if cell.cell_type == "markdown"
+             for role in ROLE.findall(cell.source)]
+    text = chapter.page.evaluate(MARKDOWN_TEXT_JS)
+    labels = {label.strip() for _, content in roles
+              for label in re.sub(r"^.*<(.*)>$", r"\1", content).split(",")}
+    problems += [f"raw label or key visible: {label}" for label in sorted(labels)
+                 if re.search(r"[-_\d]", label) and label in text]
+    html_texts, html_citations = html_references(chapter.path)
+    # a box's own number links to the box ("#label"), a reference to its chapter's notebook
+    numbered = [(text.strip(), href) for text, href in chapter.page.locator(
+        ".jp-MarkdownCell .myst a").evaluate_all("links => links.map(link =>"
+                                                 " [link.innerText, link.getAttribute('href')])")
+        if NUMBERED.fullmatch(text.strip())]
+    if any(role in ("numref", "prf:ref") for role, _ in roles) and \
+            not any(not href.startswith("#") for _, href in numbered):
+        problems.append("no numbered reference shown")
+    known = set().union(*html_texts.values())
+    problems += [f"{text!r} (link {href}) is not what the HTML page shows there"
+                 for text, href in numbered
+                 if text not in (html_texts[href[1:]] if href.startswith("#") else known)]
+    cited = chapter.page.locator(".jp-MarkdownCell abbr.hover-text").all_inner_texts()
+    if any(role.startswith("cite") for role, _ in roles) and not cited:
+        problems.append("no citation shown")
+    problems += [f"citation {name!r} is not in the HTML page" for name in cited
+                 if not any(name.strip() in citation for citation in html_citations)]
+    return problems
 
 
 def _move_slider(chapter, cell):
@@ -217,11 +248,8 @@ def test_chapter_reads_runs_and_reopens_in_jupyterlab(app, lab, path):
             problems.append(f"stored kernel name {stored!r}, the kernel is {running!r}")
         text = chapter.page.evaluate(MARKDOWN_TEXT_JS)
         problems += [f"raw MyST markup: {m!r}" for m in sorted(set(RAW_MYST.findall(text)))]
-        # MathJax: a syntax error, an undefined macro (red text); jupyterlab-myst: its error box
-        for selector in ("mjx-merror", 'mjx-container [style*="color: red"]', ".text-red-500"):
-            count = chapter.page.locator(f".jp-MarkdownCell {selector}").count()
-            if count:
-                problems.append(f"{count} math errors ({selector}) in rendered markdown")
+        problems += _math_errors(chapter.page)
+        problems += _reference_problems(chapter, book)
         if chapter.hidden_code_cells() != solution_indices:
             problems.append(f"collapsed code cells {chapter.hidden_code_cells()}, "
                             f"solutions are {solution_indices}")
@@ -295,3 +323,58 @@ def test_chapter_reads_runs_and_reopens_in_jupyterlab(app, lab, path):
         chapter.close()
     problems = list(dict.fromkeys(problems))  # each problem once, in the order met
     assert not problems, f"{path.name} in JupyterLab:\n" + "\n".join(problems)
+
+
+def test_references_open_their_targets(app):
+    """A figure link scrolls to the figure, a chapter link opens the chapter, a citation
+    shows its bibliography entry on hover."""
+    path = ROOT / "book" / "ch02_partial_derivatives.ipynb"
+    chapter = Chapter(app, path)
+    try:
+        chapter.js("panel.content.scrollToItem(0);")
+        figure = chapter.page.locator(".jp-MarkdownCell .myst a", has_text=NUMBERED).filter(
+            has_text="Fig.").first
+        name = figure.inner_text().strip()
+        cell_id = figure.get_attribute("href").split("#cell-id=")[1]
+        figure.click()
+        index = chapter.js("return panel.content.widgets.findIndex(c => c.model.id === arg);",
+                           cell_id)
+        chapter.page.wait_for_function(
+            "([index]) => { const box = document.querySelector("
+            "`.jp-Notebook .jp-Cell[data-windowed-list-index=\"${index}\"]`)"
+            ".getBoundingClientRect(); return box.top >= 0 && box.top < window.innerHeight; }",
+            arg=[index], timeout=30_000)
+        citation = chapter.page.locator(".jp-MarkdownCell abbr.hover-text").first
+        citation.scroll_into_view_if_needed()
+        citation.hover()
+        entry = citation.get_attribute("aria-label")
+        chapter.page.get_by_text(entry).last.wait_for(timeout=30_000)
+        chapter.page.screenshot(path=SCREENSHOTS / "citation-hover.png")
+        other = chapter.page.locator(".jp-MarkdownCell .myst a[href*='ch03_jacobian.ipynb']").first
+        other.scroll_into_view_if_needed()
+        other.click()
+        chapter.page.wait_for_function(
+            f"() => {PANEL_JS}.context.path === 'ch03_jacobian.ipynb'", timeout=60_000)
+        chapter.js("await panel.sessionContext.shutdown(); panel.dispose();")
+        assert chapter.problems == [], f"after {name}: {chapter.problems}"
+    finally:
+        chapter.close()
+
+
+@pytest.mark.xdist_group("plain-lab")  # one worker starts the second JupyterLab
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_math_renders_without_the_project_set_up(plain_app, path):
+    """Issue 19, item 9: a JupyterLab with jupyterlab-myst and none of ``lab/`` (a JupyterHub,
+    a colleague's install) shows every formula; its references are jupyterlab-myst's own."""
+    chapter = Chapter(plain_app, path)
+    try:
+        problems = [problem for problem in chapter.problems if "math" in problem]
+        problems += _math_errors(chapter.page)
+        index = next((index for index, cell in enumerate(nbformat.read(path, 4).cells)
+                      if "{numref}`fig-" in cell.source), None)
+        if index is not None:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            chapter.cell(index).screenshot(path=SCREENSHOTS / f"{path.stem}-plain-lab.png")
+    finally:
+        chapter.close()
+    assert not problems, f"{path.name} in a JupyterLab without lab/:\n" + "\n".join(problems)
