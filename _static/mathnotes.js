@@ -5,7 +5,11 @@
       still wider scrolls, and every box that scrolls sideways (formulas, tables, code,
       outputs) fades out at the edge it continues past (mathnotes.css draws the fade).
    2. A picture shown smaller than its natural size links to itself at full size, in a new tab.
-   3. Navigation: the "on this page" drawer of a phone closes after a tap on a link; the
+   3. An inline formula keeps the punctuation that touches it on its line: no line ends
+      with "(" before a formula, none starts with the "," after one (a browser may break a
+      line on either side of a formula, as of any inline box). Exported as
+      window.mathnotesGlueMath for tools/book_pdf.py, which joins the pages into one.
+   4. Navigation: the "on this page" drawer of a phone closes after a tap on a link; the
       desktop "on this page" list highlights the section being read; tapping "Exercise N" in
       a solution's header opens or closes the solution instead of jumping to the exercise.
 
@@ -95,7 +99,35 @@
     }
   }
 
-  // ---- 3. navigation ----
+  // ---- 3. punctuation stays with its formula ----
+  const OPENING = /[(\[{\u201c\u2018]+$/; // "(" "[" "{" and opening quotes, before a formula
+  const CLOSING = /^(?:[,.;:!?)\]}\u2019\u201d]+|-\w+)/; // after one: punctuation, "-wise"
+
+  function glueMath(root) {
+    for (const math of root.querySelectorAll("span.math")) {
+      if (math.parentElement.classList.contains("mathnotes-nobreak")) continue;
+      const before = math.previousSibling;
+      const after = math.nextSibling;
+      const opening = before && before.nodeType === Node.TEXT_NODE && before.data.match(OPENING);
+      const closing = after && after.nodeType === Node.TEXT_NODE && after.data.match(CLOSING);
+      if (!opening && !closing) continue;
+      const glue = document.createElement("span");
+      glue.className = "mathnotes-nobreak";
+      math.replaceWith(glue);
+      if (opening) {
+        before.data = before.data.slice(0, -opening[0].length);
+        glue.append(opening[0]);
+      }
+      glue.append(math);
+      if (closing) {
+        after.data = after.data.slice(closing[0].length);
+        glue.append(closing[0]);
+      }
+    }
+  }
+  window.mathnotesGlueMath = glueMath;
+
+  // ---- 4. navigation ----
   function closeDrawerOnTap() {
     document.addEventListener("click", (event) => {
       const link = event.target.closest("dialog a[href]");
@@ -177,6 +209,7 @@
   }
 
   function ready() {
+    glueMath(document.querySelector("main") || document.body);
     watchScrollers();
     watchPictures();
     followTheReader();

@@ -113,6 +113,8 @@ ASSEMBLE_JS = """async ({pages, title, author, placeholder}) => {
     MathJax.typesetClear();
     await MathJax.typesetPromise([book]);
   }
+  // punctuation stays on the line of the formula it touches (_static/mathnotes.js)
+  if (window.mathnotesGlueMath) mathnotesGlueMath(book);
   await Promise.all([...document.images].map(img => img.complete ? null :
       new Promise(done => { img.onload = img.onerror = done; })));
   return book.querySelectorAll('section.mathnotes-pdf-chapter').length;
