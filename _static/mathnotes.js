@@ -9,7 +9,10 @@
       with "(" before a formula, none starts with the "," after one (a browser may break a
       line on either side of a formula, as of any inline box). Exported as
       window.mathnotesGlueMath for tools/book_pdf.py, which joins the pages into one.
-   4. Navigation: the "on this page" drawer of a phone closes after a tap on a link; the
+   4. A table of three or more columns gets, in each cell, its column's header as a label:
+      on a phone (mathnotes.css) its rows are then laid out as cards, one cell under the
+      other, instead of hiding the last columns beyond the edge of a box that scrolls.
+   5. Navigation: the "on this page" drawer of a phone closes after a tap on a link; the
       desktop "on this page" list highlights the section being read; tapping "Exercise N" in
       a solution's header opens or closes the solution instead of jumping to the exercise.
 
@@ -127,7 +130,31 @@
   }
   window.mathnotesGlueMath = glueMath;
 
-  // ---- 4. navigation ----
+  // ---- 4. wide tables as cards on a phone ----
+  function labelCells(root) {
+    for (const table of root.querySelectorAll(".pst-scrollable-table-container > table")) {
+      const rows = table.tHead ? table.tHead.rows : [];
+      const headers = rows.length ? [...rows[rows.length - 1].cells] : [];
+      const body = [...table.tBodies].flatMap((tbody) => [...tbody.rows]);
+      const plain = (cell) => cell.colSpan === 1 && cell.rowSpan === 1;
+      if (headers.length < 3 || rows.length > 1 || !headers.every(plain)) continue;
+      if (!body.every((row) => row.cells.length === headers.length && [...row.cells].every(plain))) {
+        continue;
+      }
+      table.classList.add("mathnotes-stack");
+      for (const row of body) {
+        [...row.cells].forEach((cell, k) => {
+          const label = document.createElement("span");
+          label.className = "mathnotes-cell-label";
+          const header = headers[k].querySelector(":scope > p") || headers[k];
+          label.append(...[...header.childNodes].map((node) => node.cloneNode(true)));
+          cell.prepend(label);
+        });
+      }
+    }
+  }
+
+  // ---- 5. navigation ----
   function closeDrawerOnTap() {
     document.addEventListener("click", (event) => {
       const link = event.target.closest("dialog a[href]");
@@ -210,6 +237,7 @@
 
   function ready() {
     glueMath(document.querySelector("main") || document.body);
+    labelCells(document.querySelector("main") || document.body);
     watchScrollers();
     watchPictures();
     followTheReader();
