@@ -57,6 +57,7 @@ ASSEMBLE_JS = """async ({pages, title, author, placeholder}) => {
   front.className = 'mathnotes-pdf-title';
   front.innerHTML = '<h1></h1><p class="mathnotes-pdf-author"></p>';
   front.querySelector('h1').textContent = title;
+  document.title = title;  // the PDF's title; the first page's names that page too
   front.querySelector('p').textContent = author;
   const toc = document.createElement('nav');
   toc.className = 'mathnotes-pdf-toc';
