@@ -5,7 +5,7 @@
       still wider scrolls, and every box that scrolls sideways (formulas, tables, code,
       outputs) fades out at the edge it continues past (mathnotes.css draws the fade).
    2. A picture shown smaller than its natural size links to itself at full size, in a new tab.
-   3. An inline formula keeps the punctuation that touches it on its line: no line ends
+   3. A short inline formula keeps the punctuation that touches it on its line: no line ends
       with "(" before a formula, none starts with the "," after one (a browser may break a
       line on either side of a formula, as of any inline box). Exported as
       window.mathnotesGlueMath for tools/book_pdf.py, which joins the pages into one.
@@ -105,10 +105,14 @@
   // ---- 3. punctuation stays with its formula ----
   const OPENING = /[(\[{\u201c\u2018]+$/; // "(" "[" "{" and opening quotes, before a formula
   const CLOSING = /^(?:[,.;:!?)\]}\u2019\u201d]+|-\w+)/; // after one: punctuation, "-wise"
+  const MAX_GLUED_SYMBOLS = 15; // a formula of up to 15 symbols and its comma fit any line
 
   function glueMath(root) {
     for (const math of root.querySelectorAll("span.math")) {
       if (math.parentElement.classList.contains("mathnotes-nobreak")) continue;
+      // a long formula keeps its freedom: with its comma it could be wider than a phone's line
+      const symbols = (math.querySelector("mjx-assistive-mml") || math).textContent;
+      if (symbols.replace(/\s+/g, "").length > MAX_GLUED_SYMBOLS) continue;
       const before = math.previousSibling;
       const after = math.nextSibling;
       const opening = before && before.nodeType === Node.TEXT_NODE && before.data.match(OPENING);
