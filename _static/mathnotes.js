@@ -5,9 +5,10 @@
       still wider scrolls, and every box that scrolls sideways (formulas, tables, code,
       outputs) fades out at the edge it continues past (mathnotes.css draws the fade).
    2. A picture shown smaller than its natural size links to itself at full size, in a new tab.
-   3. A short inline formula keeps the punctuation that touches it on its line: no line ends
-      with "(" before a formula, none starts with the "," after one (a browser may break a
-      line on either side of a formula, as of any inline box). Exported as
+   3. A short inline formula or piece of code keeps the punctuation that touches it on its
+      line: no line ends with "(" before a formula, none starts with the "," after one (a
+      browser may break a line on either side of a formula, as of any inline box); short
+      code is not split at its spaces. Exported as
       window.mathnotesGlueMath for tools/book_pdf.py, which joins the pages into one.
    4. A table of three or more columns gets, in each cell, its column's header as a label:
       on a phone (mathnotes.css) its rows are then laid out as cards, one cell under the
@@ -105,27 +106,35 @@
   // ---- 3. punctuation stays with its formula ----
   const OPENING = /[(\[{\u201c\u2018]+$/; // "(" "[" "{" and opening quotes, before a formula
   const CLOSING = /^(?:[,.;:!?)\]}\u2019\u201d]+|-\w+)/; // after one: punctuation, "-wise"
-  const MAX_GLUED_SYMBOLS = 15; // a formula of up to 15 symbols and its comma fit any line
+  // a formula of up to 15 symbols, or code of up to 12 characters, and its comma fit any line
+  const MAX_GLUED_SYMBOLS = 15;
+  const MAX_GLUED_CODE = 12;
+
+  function short(piece) {
+    if (piece.matches("code")) return piece.textContent.length <= MAX_GLUED_CODE;
+    const symbols = (piece.querySelector("mjx-assistive-mml") || piece).textContent;
+    return symbols.replace(/\s+/g, "").length <= MAX_GLUED_SYMBOLS;
+  }
 
   function glueMath(root) {
-    for (const math of root.querySelectorAll("span.math")) {
-      if (math.parentElement.classList.contains("mathnotes-nobreak")) continue;
-      // a long formula keeps its freedom: with its comma it could be wider than a phone's line
-      const symbols = (math.querySelector("mjx-assistive-mml") || math).textContent;
-      if (symbols.replace(/\s+/g, "").length > MAX_GLUED_SYMBOLS) continue;
-      const before = math.previousSibling;
-      const after = math.nextSibling;
+    for (const piece of root.querySelectorAll("span.math, code.literal")) {
+      // a long piece keeps its freedom: with its comma it could be wider than a phone's line
+      if (piece.parentElement.classList.contains("mathnotes-nobreak") || !short(piece)) continue;
+      // short code is not split at its spaces either: "(n, 1)" stays whole
+      if (piece.matches("code")) piece.classList.add("mathnotes-nobreak");
+      const before = piece.previousSibling;
+      const after = piece.nextSibling;
       const opening = before && before.nodeType === Node.TEXT_NODE && before.data.match(OPENING);
       const closing = after && after.nodeType === Node.TEXT_NODE && after.data.match(CLOSING);
       if (!opening && !closing) continue;
       const glue = document.createElement("span");
       glue.className = "mathnotes-nobreak";
-      math.replaceWith(glue);
+      piece.replaceWith(glue);
       if (opening) {
         before.data = before.data.slice(0, -opening[0].length);
         glue.append(opening[0]);
       }
-      glue.append(math);
+      glue.append(piece);
       if (closing) {
         after.data = after.data.slice(closing[0].length);
         glue.append(closing[0]);
