@@ -5,7 +5,15 @@
       still wider scrolls, and every box that scrolls sideways (formulas, tables, code,
       outputs) fades out at the edge it continues past (mathnotes.css draws the fade).
    2. A picture shown smaller than its natural size links to itself at full size, in a new tab.
-   3. Navigation: the "on this page" drawer of a phone closes after a tap on a link; the
+   3. A short inline formula or piece of code keeps the punctuation that touches it on its
+      line: no line ends with "(" before a formula, none starts with the "," after one (a
+      browser may break a line on either side of a formula, as of any inline box); short
+      code is not split at its spaces. Exported as
+      window.mathnotesGlueMath for tools/book_pdf.py, which joins the pages into one.
+   4. A table of three or more columns gets, in each cell, its column's header as a label:
+      on a phone (mathnotes.css) its rows are then laid out as cards, one cell under the
+      other, instead of hiding the last columns beyond the edge of a box that scrolls.
+   5. Navigation: the "on this page" drawer of a phone closes after a tap on a link; the
       desktop "on this page" list highlights the section being read; tapping "Exercise N" in
       a solution's header opens or closes the solution instead of jumping to the exercise.
 
@@ -95,7 +103,71 @@
     }
   }
 
-  // ---- 3. navigation ----
+  // ---- 3. punctuation stays with its formula ----
+  const OPENING = /[(\[{\u201c\u2018]+$/; // "(" "[" "{" and opening quotes, before a formula
+  const CLOSING = /^(?:[,.;:!?)\]}\u2019\u201d]+|-\w+)/; // after one: punctuation, "-wise"
+  // a formula of up to 15 symbols, or code of up to 12 characters, and its comma fit any line
+  const MAX_GLUED_SYMBOLS = 15;
+  const MAX_GLUED_CODE = 12;
+
+  function short(piece) {
+    if (piece.matches("code")) return piece.textContent.length <= MAX_GLUED_CODE;
+    const symbols = (piece.querySelector("mjx-assistive-mml") || piece).textContent;
+    return symbols.replace(/\s+/g, "").length <= MAX_GLUED_SYMBOLS;
+  }
+
+  function glueMath(root) {
+    for (const piece of root.querySelectorAll("span.math, code.literal")) {
+      // a long piece keeps its freedom: with its comma it could be wider than a phone's line
+      if (piece.parentElement.classList.contains("mathnotes-nobreak") || !short(piece)) continue;
+      // short code is not split at its spaces either: "(n, 1)" stays whole
+      if (piece.matches("code")) piece.classList.add("mathnotes-nobreak");
+      const before = piece.previousSibling;
+      const after = piece.nextSibling;
+      const opening = before && before.nodeType === Node.TEXT_NODE && before.data.match(OPENING);
+      const closing = after && after.nodeType === Node.TEXT_NODE && after.data.match(CLOSING);
+      if (!opening && !closing) continue;
+      const glue = document.createElement("span");
+      glue.className = "mathnotes-nobreak";
+      piece.replaceWith(glue);
+      if (opening) {
+        before.data = before.data.slice(0, -opening[0].length);
+        glue.append(opening[0]);
+      }
+      glue.append(piece);
+      if (closing) {
+        after.data = after.data.slice(closing[0].length);
+        glue.append(closing[0]);
+      }
+    }
+  }
+  window.mathnotesGlueMath = glueMath;
+
+  // ---- 4. wide tables as cards on a phone ----
+  function labelCells(root) {
+    for (const table of root.querySelectorAll(".pst-scrollable-table-container > table")) {
+      const rows = table.tHead ? table.tHead.rows : [];
+      const headers = rows.length ? [...rows[rows.length - 1].cells] : [];
+      const body = [...table.tBodies].flatMap((tbody) => [...tbody.rows]);
+      const plain = (cell) => cell.colSpan === 1 && cell.rowSpan === 1;
+      if (headers.length < 3 || rows.length > 1 || !headers.every(plain)) continue;
+      if (!body.every((row) => row.cells.length === headers.length && [...row.cells].every(plain))) {
+        continue;
+      }
+      table.classList.add("mathnotes-stack");
+      for (const row of body) {
+        [...row.cells].forEach((cell, k) => {
+          const label = document.createElement("span");
+          label.className = "mathnotes-cell-label";
+          const header = headers[k].querySelector(":scope > p") || headers[k];
+          label.append(...[...header.childNodes].map((node) => node.cloneNode(true)));
+          cell.prepend(label);
+        });
+      }
+    }
+  }
+
+  // ---- 5. navigation ----
   function closeDrawerOnTap() {
     document.addEventListener("click", (event) => {
       const link = event.target.closest("dialog a[href]");
@@ -177,6 +249,8 @@
   }
 
   function ready() {
+    glueMath(document.querySelector("main") || document.body);
+    labelCells(document.querySelector("main") || document.body);
     watchScrollers();
     watchPictures();
     followTheReader();

@@ -57,6 +57,7 @@ ASSEMBLE_JS = """async ({pages, title, author, placeholder}) => {
   front.className = 'mathnotes-pdf-title';
   front.innerHTML = '<h1></h1><p class="mathnotes-pdf-author"></p>';
   front.querySelector('h1').textContent = title;
+  document.title = title;  // the PDF's title; the first page's names that page too
   front.querySelector('p').textContent = author;
   const toc = document.createElement('nav');
   toc.className = 'mathnotes-pdf-toc';
@@ -113,6 +114,8 @@ ASSEMBLE_JS = """async ({pages, title, author, placeholder}) => {
     MathJax.typesetClear();
     await MathJax.typesetPromise([book]);
   }
+  // punctuation stays on the line of the formula it touches (_static/mathnotes.js)
+  if (window.mathnotesGlueMath) mathnotesGlueMath(book);
   await Promise.all([...document.images].map(img => img.complete ? null :
       new Promise(done => { img.onload = img.onerror = done; })));
   return book.querySelectorAll('section.mathnotes-pdf-chapter').length;

@@ -176,9 +176,16 @@ LAYOUT_JS = """() => {
     };
   });
 
+  // tables of three or more columns (mathnotes.js labels their cells): does the box scroll?
+  const tables = [...article.querySelectorAll('.pst-scrollable-table-container > table')]
+      .filter(shown).map(t => ({
+        what: describe(t), columns: t.tHead ? t.tHead.rows[0].cells.length : 0,
+        stacked: t.classList.contains('mathnotes-stack'), scrolls: wider(t.parentElement),
+      }));
+
   return {
     sideways: document.documentElement.scrollWidth - document.documentElement.clientWidth,
-    inline, scrollers, clipped, displays, wideCode, wrapping,
+    inline, scrollers, clipped, displays, wideCode, wrapping, tables,
     column: widths.length ? widths[Math.floor(widths.length / 2)] : null, solutions,
     figures,
   };

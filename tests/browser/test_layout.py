@@ -12,6 +12,8 @@ visible scroll bars as well (``conftest.VIEWS``), so the screenshots show them.
 - Every box that scrolls sideways (a formula, a table, code, an output) shows the cue at the
   edge it continues past (``mathnotes-more-right`` when scrolled to the start: a fade).
 - Nothing in the text is clipped.
+- A table of three or more columns hides none on a phone: its rows are laid out as cards,
+  each cell under its column's name (``_static/mathnotes.js``), and its box does not scroll.
 
 All read the one load of each page per view (``conftest.report``), with every dropdown open.
 """
@@ -50,3 +52,11 @@ def test_what_scrolls_sideways_shows_it(report, path, view):
 
 def test_nothing_is_clipped(report, path, view):
     _none(report(path, view)["layout"]["clipped"], path, view, "content cut off")
+
+
+def test_wide_tables_hide_no_column_on_a_phone(report, path, view):
+    tables = [t for t in report(path, view)["layout"]["tables"] if t["columns"] >= 3]
+    if view != "phone" or not tables:
+        pytest.skip("a phone's tables of three or more columns")
+    hidden = [t["what"] for t in tables if t["scrolls"] or not t["stacked"]]
+    _none(hidden, path, view, "tables that hide columns beyond the edge")
