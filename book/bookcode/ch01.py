@@ -672,6 +672,7 @@ class _ColumnPanel:
         self._arrows = [_moving_arrow(ax, color=color) for color in (*_COLORS[:2], "black")]
         self._steps = [_moving_arrow(ax, color=color, ls="--") for color in _COLORS[:2]]
         ax.set_aspect("equal")
+        ax.xaxis.set_major_locator(MaxNLocator(5))  # a narrow panel: labels that do not touch
         ax.set_xlabel("component 1")
         ax.set_ylabel("component 2")
 
