@@ -117,8 +117,8 @@ def shown(seconds):
 
 
 def main():
-    print(f"| network | T | BPTT by hand | tracer | tracer / hand | values in the graph "
-          f"| same gradients |")
+    print("| network | T | BPTT by hand | tracer | tracer / hand | values in the graph "
+          "| same gradients |")
     print("|---|---:|---:|---:|---:|---:|---|")
     for kind, T, t_hand, t_traced, size, same in bench_times():
         print(f"| {kind}, H = {H}, D = {D} | {T:,} | {shown(t_hand)} | {shown(t_traced)} "

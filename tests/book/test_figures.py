@@ -10,7 +10,7 @@ import pytest  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 
 from bookcode import figures  # noqa: E402
-from mathnotes._figures import FigureRedrawer, png_bytes  # noqa: E402
+from mathnotes._figures import FigureRedrawer  # noqa: E402
 
 
 def test_one_line_per_run_on_a_log_scale():
