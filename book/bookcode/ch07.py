@@ -152,8 +152,12 @@ def _sgd_steps(parameters, X, y, rows, lr, mask_relu_gradient):
     parameters equal the layers' to the last bit (a test checks it).
     Returns the loss of every step, shape (len(rows),).
     """
-    W1, b1, W2, b2 = parameters
     steps, size = rows.shape
+    # the parameters and their gradients as views of two flat arrays: one update per step
+    flat = np.concatenate([parameter.ravel() for parameter in parameters])
+    W1, b1, W2, b2 = _views(flat, parameters)
+    gradient = np.empty_like(flat)
+    dW1, db1, dW2, db2 = _views(gradient, parameters)
     batches = X[rows]  # every step's batch, (steps, size, 2)
     one_hot = np.eye(W2.shape[1])[y[rows]]  # its labels, (steps, size, K)
     log_probs = np.empty_like(one_hot)
@@ -175,12 +179,25 @@ def _sgd_steps(parameters, X, y, rows, lr, mask_relu_gradient):
         dZ = dot(dS, W2_T)  # backward, then the update, as Sequential.backward and .update
         if mask_relu_gradient:
             dZ *= active
-        for parameter, gradient in ((W2, dot(A.T, dS)), (b2, add_up(dS, axis=0)),
-                                    (W1, dot(batch.T, dZ)), (b1, add_up(dZ, axis=0))):
-            gradient *= lr
-            parameter -= gradient
+        dot(A.T, dS, out=dW2)
+        add_up(dS, axis=0, out=db2)
+        dot(batch.T, dZ, out=dW1)
+        add_up(dZ, axis=0, out=db1)
+        gradient *= lr
+        flat -= gradient
+    for parameter, trained in zip(parameters, (W1, b1, W2, b2)):
+        parameter[...] = trained
     picked = log_probs[one_hot == 1.0].reshape(steps, size)  # log-probability of each label
     return (-picked).mean(axis=1)
+
+
+def _views(flat, like):
+    """Views of ``flat``, one after another, with the shapes of the arrays ``like``."""
+    views, start = [], 0
+    for array in like:
+        views.append(flat[start:start + array.size].reshape(array.shape))
+        start += array.size
+    return views
 
 
 class _Batches:
