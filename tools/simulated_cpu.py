@@ -15,7 +15,9 @@ not (NumPy silently ignores feature names it does not know; NumPy's own SIMD
 loops for exp, log and sin bypass the C library). Where this CPU lacks the
 instructions a simulated kernel needs, or there is no C compiler, the command
 is skipped with a message: that computer cannot be imitated here (never when
-``CI`` is set, for the compiler).
+``CI`` is set, for the compiler). It is skipped too where this computer is the one
+imitated (the same OpenBLAS kernel, none of the loops to switch off in use, the same
+C library): the command would run exactly as it runs here.
 """
 
 import hashlib
@@ -136,6 +138,11 @@ def check(name):
         sys.exit(f"simulated_cpu: {name}: OpenBLAS runs {seen['blas']}, not {wanted}")
     switched_off = [feature for feature in spec["NPY_DISABLE_CPU_FEATURES"].split()
                     if native["features"].get(feature)]
+    if not spec.get("other_libm") and not switched_off and seen["blas"] == native["blas"]:
+        print(f"simulated_cpu: skipping {name}: this computer is one already (OpenBLAS "
+              f"{native['blas'][0]}, none of NumPy's loops to switch off is in use): the "
+              "command would repeat what runs here")
+        return None
     still_on = [feature for feature in switched_off if seen["features"].get(feature)]
     if still_on:
         sys.exit(f"simulated_cpu: {name}: NumPy still uses {', '.join(still_on)}")
