@@ -200,13 +200,28 @@ OPEN_DROPDOWNS_JS = """() => {
 
 
 # axe-core in two runs: every rule but colour contrast on the whole page, and colour contrast
-# on all but the formulas. A formula takes the colour of its text (the book colours none;
-# ``coloredMath`` counts those that do), and its glyphs are half the elements of a chapter:
-# checking them again took two thirds of axe's time.
+# on all but the formulas and repeated code. A formula takes the colour of its text (the book
+# colours none; ``coloredMath`` counts those that do), and its glyphs are a third of the
+# elements of a chapter: checking them again took two thirds of axe's time. Code is another
+# third: one span per token, coloured by its token class on its block's background. So the
+# contrast run keeps every code block that shows a token class in a setting (the block's and
+# its pre's background, colour and size, the box it is in) not seen in an earlier block, and
+# leaves out the others, whose every token has the style of one checked already.
 AXE_RUNS_JS = """async () => {
   const options = {resultTypes: ['violations']};
   const rest = await axe.run(document, {...options, rules: {'color-contrast': {enabled: false}}});
-  const contrast = await axe.run({exclude: [['mjx-container']]},
+  const seen = new Set();
+  for (const block of document.querySelectorAll('div.highlight')) {
+    const pre = block.querySelector('pre') || block;
+    const [b, p] = [getComputedStyle(block), getComputedStyle(pre)];
+    const box = block.parentElement.closest('.admonition, details, .cell_input, .cell_output, aside');
+    const setting = [b.backgroundColor, p.backgroundColor, p.color, p.fontSize,
+                     box ? box.className : ''].join('|');
+    const keys = [...block.querySelectorAll('span[class]')].map(s => setting + '|' + s.className);
+    if (keys.some(key => !seen.has(key))) keys.forEach(key => seen.add(key));
+    else block.dataset.mathnotesAxe = 'repeat';
+  }
+  const contrast = await axe.run({exclude: [['mjx-container'], ['[data-mathnotes-axe="repeat"]']]},
                                  {...options, runOnly: ['color-contrast']});
   return rest.violations.concat(contrast.violations);
 }"""
