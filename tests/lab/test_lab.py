@@ -99,9 +99,10 @@ class Chapter:
         self.page.wait_for_function(
             "() => !document.querySelector('.jp-MarkdownCell:not(.jp-mod-rendered)')",
             timeout=30_000)
-        try:  # MathJax typesets after the render: no $ left outside code
+        try:  # MathJax typesets after the render: no $ left outside code (the text of
+            # every markdown cell is copied to look: four times a second, not every frame)
             self.page.wait_for_function(f"() => !({MARKDOWN_TEXT_JS})().includes('$')",
-                                        timeout=20_000)
+                                        timeout=20_000, polling=250)
         except Exception:
             self.problems.append("math left as $...$ TeX in rendered markdown")
 
