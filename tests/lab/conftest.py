@@ -23,6 +23,9 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
 TOKEN = "mathnotes-lab-test"
+# The longest any wait may take: on a 2-core machine running every stage of `make test`, one
+# chapter took over a minute to open and run. No test waits a fixed time for a thing to happen.
+PATIENCE_MS = 300_000
 SETTINGS = {
     # JupyterLab 4 renders only the cells in view; the test counts what is on the page.
     "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},
@@ -129,9 +132,10 @@ def plain_lab(tmp_path_factory):
 
 def _open_jupyterlab(browser, base):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(PATIENCE_MS)
     page = context.new_page()
     page.goto(f"{base}/lab?token={TOKEN}&reset")
-    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.started", timeout=120_000)
+    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.started")
     page.evaluate("async () => { await window.jupyterapp.started;"
                   " window.jupyterapp.shell.collapseLeft(); }")
     return context, page

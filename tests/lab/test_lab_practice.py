@@ -12,13 +12,12 @@ import re
 from pathlib import Path
 
 import nbformat
+from test_lab import COUNT_RENDERS_JS, RENDERS_DONE_JS
 
 ROOT = Path(__file__).resolve().parents[2]
 CHAPTER = "ch05_backpropagation.ipynb"
 NAME = "fork_max_grad"
 PANEL = "window.jupyterapp.shell.currentWidget"
-#: long enough for a kernel to run a cell while both cores are busy
-WAIT_MS = 180_000
 
 
 def _cells():
@@ -34,8 +33,7 @@ def _run(page, index):
     """Run cell ``index`` of the open notebook and wait until the kernel is idle again."""
     page.evaluate(f"async (i) => {{ const panel = {PANEL}; panel.content.activeCellIndex = i;"
                   " await window.jupyterapp.commands.execute('notebook:run-cell'); }", index)
-    page.wait_for_function(f"() => {PANEL}.sessionContext.session.kernel.status === 'idle'",
-                           timeout=WAIT_MS)
+    page.wait_for_function(f"() => {PANEL}.sessionContext.session.kernel.status === 'idle'")
 
 
 def _type(page, index, text):
@@ -46,7 +44,7 @@ def _type(page, index, text):
     page.keyboard.insert_text(text)
     page.wait_for_function(
         f"([i, text]) => {PANEL}.content.widgets[i].model.sharedModel.getSource() === text",
-        arg=[index, text], timeout=WAIT_MS)
+        arg=[index, text])
 
 
 def _answer(page, stub, text, verdict):
@@ -58,7 +56,7 @@ def _answer(page, stub, text, verdict):
                           ".jp-OutputArea-output")
     page.wait_for_function(
         "([node, verdict]) => node.innerText.startsWith(verdict)",
-        arg=[output.first.element_handle(timeout=WAIT_MS), verdict], timeout=WAIT_MS)
+        arg=[output.first.element_handle(), verdict])
     return output.first.inner_text()
 
 
@@ -70,8 +68,9 @@ def test_a_wrong_answer_is_named_and_the_right_one_is_correct(app):
     page.evaluate("async (path) => { await window.jupyterapp.commands.execute('docmanager:open',"
                   " {path}); }", CHAPTER)
     page.wait_for_function(f"() => {PANEL} && {PANEL}.context && {PANEL}.context.path === "
-                           f"'{CHAPTER}' && {PANEL}.context.isReady", timeout=WAIT_MS)
-    page.evaluate(f"async () => {{ await {PANEL}.sessionContext.ready; }}")
+                           f"'{CHAPTER}' && {PANEL}.context.isReady")
+    page.evaluate(f"async () => {{ const panel = {PANEL}; await panel.sessionContext.ready;"
+                  f" {COUNT_RENDERS_JS} }}")
     try:
         _run(page, first)  # the chapter's imports, as a reader runs them first
         said = _answer(page, stub, wrong, "Wrong")
@@ -80,5 +79,6 @@ def test_a_wrong_answer_is_named_and_the_right_one_is_correct(app):
         said = _answer(page, stub, solution, "Correct")
         assert len(said.strip().splitlines()) <= 2, said
     finally:
+        page.wait_for_function(RENDERS_DONE_JS, polling=100)  # see test_lab.COUNT_RENDERS_JS
         page.evaluate(f"async () => {{ const panel = {PANEL}; if (panel) {{"
                       " await panel.sessionContext.shutdown(); panel.dispose(); } }")
