@@ -24,7 +24,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--no-first-run"]
 TOKEN = "mathnotes-lab-test"
 # The longest any wait may take: on a 2-core machine running every stage of `make test`, one
-# chapter took over a minute to open and run. No test waits a fixed time for a thing to happen.
+# chapter took over a minute to open and run.
 PATIENCE_MS = 300_000
 SETTINGS = {
     # JupyterLab 4 renders only the cells in view; the test counts what is on the page.
