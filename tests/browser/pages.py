@@ -204,10 +204,10 @@ OPEN_DROPDOWNS_JS = """() => {
 # colours none; ``coloredMath`` counts those that do), and its glyphs are two fifths of the
 # elements of a chapter: checking them again took two thirds of axe's time. Code is as many
 # (in chapter 1, 6,235 and 6,802 of 15,037 elements): one span per token, coloured by its
-# token class on its block's background. So the
-# contrast run keeps every code block that shows a token class in a setting (the block's and
-# its pre's background, colour and size, the box it is in) not seen in an earlier block, and
-# leaves out the others, whose every token has the style of one checked already.
+# token class on its block's background. So the contrast run keeps every code block that
+# shows a token class in a setting (the block's and its pre's background, colour and size, the
+# box it is in) not seen in an earlier block, and leaves out the others, whose every token has
+# the style of one checked already.
 AXE_RUNS_JS = """async () => {
   const options = {resultTypes: ['violations']};
   const rest = await axe.run(document, {...options, rules: {'color-contrast': {enabled: false}}});
