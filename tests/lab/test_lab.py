@@ -72,6 +72,34 @@ COUNT_RENDERS_JS = """
   };"""
 RENDERS_DONE_JS = ("() => window.rendersRunning === 0"
                    " && performance.now() - window.lastRenderEnd > 500")
+# JupyterLab sends a widget's messages over a kernel subshell (its setting commsOverSubshells,
+# one subshell per comm target by default) and asks the kernel for one when a widget first
+# talks. A kernel connection closed before the kernel answers rejects that request where no one
+# catches it: the page error "Canceled future for create_subshell_request" (once in CI, on a
+# busy machine; reproduced by closing the connection as the request leaves). A reader does not
+# close a notebook within that moment, so a kernel is shut down only once it owes no such
+# answer. The requests awaiting one are in the connection's private map ``_futures``.
+SUBSHELLS_ANSWERED_JS = """() => {
+  const kernel = %s?.sessionContext.session?.kernel;
+  if (!kernel) return true;
+  if (!(kernel._futures instanceof Map)) throw new Error('JupyterLab changed: no _futures');
+  return ![...kernel._futures.values()].some(
+    future => future.msg.header.msg_type === 'create_subshell_request');
+}""" % PANEL_JS
+
+
+def wait_for_renders(page):
+    """Wait until jupyterlab-myst has rendered every markdown cell it was asked to."""
+    page.wait_for_function(RENDERS_DONE_JS, polling=100)
+
+
+def shut_down(page):
+    """Shut the open notebook's kernel down and close the notebook, once jupyterlab-myst's
+    renders have ended and the kernel has answered every request for a subshell."""
+    wait_for_renders(page)
+    page.wait_for_function(SUBSHELLS_ANSWERED_JS, polling=100)
+    page.evaluate(f"async () => {{ const panel = {PANEL_JS}; if (panel) {{"
+                  " await panel.sessionContext.shutdown(); panel.dispose(); } }")
 
 
 class Chapter:
@@ -82,27 +110,28 @@ class Chapter:
         self.name = path.name
         self.problems = []
         self.start = time.monotonic()
+        self.phase = "opening"  # what the test did last (``mark``), named in an error
         self.page = page
         page.on("console", self._console)
         page.on("pageerror", self._page_error)
         self.open()
 
     def _page_error(self, error):
-        self.problems.append(f"page error: {error}")
+        self.problems.append(f"page error ({self.phase}): {error}")
 
     def close(self):
-        self.wait_for_renders()
-        self.js("if (panel && panel.context.path === arg) {"
-                " await panel.sessionContext.shutdown(); panel.dispose(); }", self.name)
+        if self.js("return Boolean(panel) && panel.context.path === arg;", self.name):
+            shut_down(self.page)
         self.page.remove_listener("console", self._console)
         self.page.remove_listener("pageerror", self._page_error)
 
     def _console(self, message):
         # jupyterlab-myst logs "Cross reference target was not found" for what it cannot resolve
         if message.type == "error":
-            self.problems.append(f"console error: {message.text[:300]}")
+            self.problems.append(f"console error ({self.phase}): {message.text[:300]}")
 
     def mark(self, what):
+        self.phase = f"after {what!r}"
         if os.environ.get("LAB_TEST_VERBOSE"):
             print(f"{time.monotonic() - self.start:6.1f} s  {self.name}: {what}")
 
@@ -119,17 +148,13 @@ class Chapter:
         # every markdown cell rendered by jupyterlab-myst, math typeset
         self.page.wait_for_function(
             "() => !document.querySelector('.jp-MarkdownCell:not(.jp-mod-rendered)')")
-        self.wait_for_renders()
+        wait_for_renders(self.page)
         try:  # MathJax typesets after the render: no $ left outside code (the text of
             # every markdown cell is copied to look: four times a second, not every frame)
             self.page.wait_for_function(f"() => !({MARKDOWN_TEXT_JS})().includes('$')",
                                         polling=250)
         except Exception:
             self.problems.append("math left as $...$ TeX in rendered markdown")
-
-    def wait_for_renders(self):
-        """Wait until jupyterlab-myst has rendered every markdown cell it was asked to."""
-        self.page.wait_for_function(RENDERS_DONE_JS, polling=100)
 
     def kernel_names(self):
         """The kernel display name the file stores and that of the kernel JupyterLab started."""
@@ -164,8 +189,7 @@ class Chapter:
 
     def save_close_reopen(self):
         self.js("await window.jupyterapp.commands.execute('docmanager:save');")
-        self.wait_for_renders()
-        self.js("await panel.sessionContext.shutdown(); panel.dispose();")
+        shut_down(self.page)
         self.open()
 
 
@@ -379,8 +403,7 @@ def test_references_open_their_targets(app):
         other.click()
         chapter.page.wait_for_function(
             f"() => {PANEL_JS}.context.path === 'ch03_jacobian.ipynb'")
-        chapter.wait_for_renders()
-        chapter.js("await panel.sessionContext.shutdown(); panel.dispose();")
+        shut_down(chapter.page)
         assert chapter.problems == [], f"after {name}: {chapter.problems}"
     finally:
         chapter.close()

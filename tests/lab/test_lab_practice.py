@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 import nbformat
-from test_lab import COUNT_RENDERS_JS, RENDERS_DONE_JS
+from test_lab import COUNT_RENDERS_JS, shut_down
 
 ROOT = Path(__file__).resolve().parents[2]
 CHAPTER = "ch05_backpropagation.ipynb"
@@ -79,6 +79,4 @@ def test_a_wrong_answer_is_named_and_the_right_one_is_correct(app):
         said = _answer(page, stub, solution, "Correct")
         assert len(said.strip().splitlines()) <= 2, said
     finally:
-        page.wait_for_function(RENDERS_DONE_JS, polling=100)  # see test_lab.COUNT_RENDERS_JS
-        page.evaluate(f"async () => {{ const panel = {PANEL}; if (panel) {{"
-                      " await panel.sessionContext.shutdown(); panel.dispose(); } }")
+        shut_down(page)
