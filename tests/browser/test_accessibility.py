@@ -3,9 +3,9 @@
 axe-core is pinned in ``tools/axe_core.py`` (4.14, fetched from npm on first use and checked
 against the registry's hash) and injected into each page after MathJax has typeset it, on
 the load that every other check uses (``conftest.report``); colour contrast is checked on
-everything but the formulas, which take the colour of their text, and code blocks whose every
-token has the style of a token checked in an earlier block (``pages.AXE_RUNS_JS``). A
-violation of impact "serious" or "critical" fails the test, with the rule, the impact and the
+everything but the formulas, which take the colour of their text, and code blocks whose plain
+text and every token have the style of text checked in an earlier block
+(``pages.AXE_RUNS_JS``). A violation of impact "serious" or "critical" fails the test, with the rule, the impact and the
 first nodes it hit.
 """
 

@@ -9,10 +9,10 @@ exercise solution shown open, an error or stderr output, a figure cell without
 a live widget after the run or with a stretched picture, a slider move that
 does not change the picture, a saved file that differs from what
 ``make notebooks`` writes in anything but outputs, a widget view (which shows "Error
-displaying widget") or a missing static picture after the reopen, and a browser console error (jupyterlab-myst's
-"Cross reference target was not found" included). It also fails on an unresolved
-reference or citation (logged by the server, or its label or key left visible) and on a
-number or citation that the built HTML page does not show (the book must be built: the
+displaying widget") or a missing static picture after the reopen, and a browser console
+error (jupyterlab-myst's "Cross reference target was not found" included). It also fails on
+an unresolved reference or citation (logged by the server, or its label or key left visible)
+and on a number or citation that the built HTML page does not show (the book must be built: the
 lab stage runs after the build). A second test clicks a figure link and a chapter link
 and hovers a citation; a third opens every chapter in a JupyterLab without ``lab/`` and
 fails on a math error there.

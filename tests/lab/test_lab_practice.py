@@ -12,12 +12,11 @@ import re
 from pathlib import Path
 
 import nbformat
-from test_lab import COUNT_RENDERS_JS, shut_down
+from test_lab import COUNT_RENDERS_JS, PANEL_JS, shut_down
 
 ROOT = Path(__file__).resolve().parents[2]
 CHAPTER = "ch05_backpropagation.ipynb"
 NAME = "fork_max_grad"
-PANEL = "window.jupyterapp.shell.currentWidget"
 
 
 def _cells():
@@ -31,9 +30,9 @@ def _cells():
 
 def _run(page, index):
     """Run cell ``index`` of the open notebook and wait until the kernel is idle again."""
-    page.evaluate(f"async (i) => {{ const panel = {PANEL}; panel.content.activeCellIndex = i;"
+    page.evaluate(f"async (i) => {{ const panel = {PANEL_JS}; panel.content.activeCellIndex = i;"
                   " await window.jupyterapp.commands.execute('notebook:run-cell'); }", index)
-    page.wait_for_function(f"() => {PANEL}.sessionContext.session.kernel.status === 'idle'")
+    page.wait_for_function(f"() => {PANEL_JS}.sessionContext.session.kernel.status === 'idle'")
 
 
 def _type(page, index, text):
@@ -43,7 +42,7 @@ def _type(page, index, text):
     page.keyboard.press("Control+a")
     page.keyboard.insert_text(text)
     page.wait_for_function(
-        f"([i, text]) => {PANEL}.content.widgets[i].model.sharedModel.getSource() === text",
+        f"([i, text]) => {PANEL_JS}.content.widgets[i].model.sharedModel.getSource() === text",
         arg=[index, text])
 
 
@@ -67,9 +66,10 @@ def test_a_wrong_answer_is_named_and_the_right_one_is_correct(app):
     assert wrong != solution
     page.evaluate("async (path) => { await window.jupyterapp.commands.execute('docmanager:open',"
                   " {path}); }", CHAPTER)
-    page.wait_for_function(f"() => {PANEL} && {PANEL}.context && {PANEL}.context.path === "
-                           f"'{CHAPTER}' && {PANEL}.context.isReady")
-    page.evaluate(f"async () => {{ const panel = {PANEL}; await panel.sessionContext.ready;"
+    page.wait_for_function(f"() => {PANEL_JS} && {PANEL_JS}.context"
+                           f" && {PANEL_JS}.context.path === '{CHAPTER}'"
+                           f" && {PANEL_JS}.context.isReady")
+    page.evaluate(f"async () => {{ const panel = {PANEL_JS}; await panel.sessionContext.ready;"
                   f" {COUNT_RENDERS_JS} }}")
     try:
         _run(page, first)  # the chapter's imports, as a reader runs them first
