@@ -72,20 +72,6 @@ COUNT_RENDERS_JS = """
   };"""
 RENDERS_DONE_JS = ("() => window.rendersRunning === 0"
                    " && performance.now() - window.lastRenderEnd > 500")
-# JupyterLab sends a widget's messages over a kernel subshell (its setting commsOverSubshells,
-# one subshell per comm target by default) and asks the kernel for one when a widget first
-# talks. A kernel connection closed before the kernel answers rejects that request where no one
-# catches it: the page error "Canceled future for create_subshell_request" (once in CI, on a
-# busy machine; reproduced by closing the connection as the request leaves). A reader does not
-# close a notebook within that moment, so a kernel is shut down only once it owes no such
-# answer. The requests awaiting one are in the connection's private map ``_futures``.
-SUBSHELLS_ANSWERED_JS = """() => {
-  const kernel = %s?.sessionContext.session?.kernel;
-  if (!kernel) return true;
-  if (!(kernel._futures instanceof Map)) throw new Error('JupyterLab changed: no _futures');
-  return ![...kernel._futures.values()].some(
-    future => future.msg.header.msg_type === 'create_subshell_request');
-}""" % PANEL_JS
 
 
 def wait_for_renders(page):
@@ -95,9 +81,8 @@ def wait_for_renders(page):
 
 def shut_down(page):
     """Shut the open notebook's kernel down and close the notebook, once jupyterlab-myst's
-    renders have ended and the kernel has answered every request for a subshell."""
+    renders have ended."""
     wait_for_renders(page)
-    page.wait_for_function(SUBSHELLS_ANSWERED_JS, polling=100)
     page.evaluate(f"async () => {{ const panel = {PANEL_JS}; if (panel) {{"
                   " await panel.sessionContext.shutdown(); panel.dispose(); } }")
 
@@ -122,6 +107,7 @@ class Chapter:
     def close(self):
         if self.js("return Boolean(panel) && panel.context.path === arg;", self.name):
             shut_down(self.page)
+        self.page.evaluate("() => 0")  # a round trip: errors reported before it are this chapter's
         self.page.remove_listener("console", self._console)
         self.page.remove_listener("pageerror", self._page_error)
 
